@@ -1,0 +1,64 @@
+/* Configuration tables: CSV files under the config directory that staff
+ * edit.  Every error names file, line and column, and stops the program. */
+#ifndef EUPRIO_CONFIG_H
+#define EUPRIO_CONFIG_H
+
+#include <stddef.h>
+
+typedef struct eu_table_row {
+	long line;
+	char **v;            /* one per column, "" when the row is short */
+} eu_table_row;
+
+typedef struct eu_table {
+	char *path;
+	size_t ncols;
+	char **cols;
+	size_t nrows;
+	eu_table_row *rows;
+} eu_table;
+
+/* The directory: opt when given, else $EUPRIO_CONFIG, else the installed
+ * default. */
+const char *eu_config_dir(const char *opt);
+
+/* Loads dir/name.  Delimiter ',' or ';' (sniffed from the header, as
+ * Danish spreadsheets save ';').  Rows whose first cell starts with '#' and
+ * empty rows are skipped.  Every column in required must be in the header.
+ * Returns 0, or -1 after printing file:line:col diagnostics. */
+int eu_table_load(eu_table *t, const char *dir, const char *name,
+		  const char *const *required);
+/* Same, from memory (tests and fuzzers); path is used in messages. */
+int eu_table_load_mem(eu_table *t, const char *path, const char *data, size_t len,
+		      const char *const *required);
+void eu_table_free(eu_table *t);
+
+long eu_table_col(const eu_table *t, const char *name);
+/* The cell, "" for an absent column (col < 0). */
+const char *eu_table_get(const eu_table *t, size_t row, long col);
+
+/* Prints "prog: path:line:col: message" for a cell. */
+void eu_table_error(const eu_table *t, size_t row, long col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Parses a cell as a number in [min, max]; prints an error and returns -1
+ * when it is not one. */
+int eu_table_number(const eu_table *t, size_t row, long col, double min,
+		    double max, double *out);
+
+/* A key,value settings table (settings.csv). */
+typedef struct eu_settings {
+	eu_table t;
+	long ckey, cval;
+} eu_settings;
+
+int eu_settings_load(eu_settings *s, const char *dir, const char *name);
+/* Looks a key up and parses it as a number in [min, max].  A missing key or
+ * bad value prints file:line:col and returns -1: no constant lives in code. */
+int eu_setting_number(const eu_settings *s, const char *key, double min,
+		      double max, double *out);
+/* Returns the value string, or NULL after an error message. */
+const char *eu_setting_str(const eu_settings *s, const char *key);
+void eu_settings_free(eu_settings *s);
+
+#endif

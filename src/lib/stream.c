@@ -1,0 +1,331 @@
+/* The record stream: several inputs read as one, with the union of their
+ * headers, and the generic driver every record filter runs on. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "euprio/diag.h"
+#include "euprio/stream.h"
+
+/* Headers hold tens of columns, so a linear search is cheaper than a hash
+ * and runs once per input, not per record. */
+long eu_stream_col(const eu_stream *s, const char *name)
+{
+	for (size_t i = 0; i < s->ncols; i++)
+		if (strcmp(s->cols[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+size_t eu_stream_add_col(eu_stream *s, const char *name)
+{
+	long c = eu_stream_col(s, name);
+
+	if (c >= 0)
+		return (size_t)c;
+	s->cols = eu_xrealloc(s->cols, (s->ncols + 1) * sizeof *s->cols);
+	s->cols[s->ncols] = eu_xstrdup(name);
+	s->v = eu_xrealloc(s->v, (s->ncols + 1) * sizeof *s->v);
+	s->len = eu_xrealloc(s->len, (s->ncols + 1) * sizeof *s->len);
+	return s->ncols++;
+}
+
+static int header_has_duplicate(const eu_row *h, size_t *dup)
+{
+	for (size_t i = 1; i < h->n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(h->f[i], h->f[j]) == 0) {
+				*dup = i;
+				return 1;
+			}
+	return 0;
+}
+
+static void open_one(eu_stream *s, const char *path, const eu_reader_opts *opts)
+{
+	eu_reader *r = eu_reader_open(path, opts);
+	if (!r) {
+		eu_warn_at(path, 0, "cannot open: %s", strerror(errno));
+		eu_status_raise(&s->status, EU_EXIT_INPUT);
+		return;
+	}
+	const eu_row *h = eu_reader_header(r);
+	size_t dup;
+	if (!h) {
+		if (errno)
+			eu_warn_at(path, 0, "read error: %s", strerror(errno));
+		else
+			eu_warn_at(path, 0, "empty input: no header row");
+		eu_status_raise(&s->status, EU_EXIT_INPUT);
+		eu_reader_close(r);
+		return;
+	}
+	if (h->bad) {
+		eu_warn_at(path, h->line, "unusable header row: %s", h->bad);
+		eu_status_raise(&s->status, EU_EXIT_INPUT);
+		eu_reader_close(r);
+		return;
+	}
+	if (header_has_duplicate(h, &dup)) {
+		eu_warn_at(path, h->line, "column '%s' appears twice in the header; file skipped",
+			   h->f[dup]);
+		eu_status_raise(&s->status, EU_EXIT_INPUT);
+		eu_reader_close(r);
+		return;
+	}
+	eu_input *in = &s->in[s->nin++];
+	in->r = r;
+	in->nmap = h->n;
+	in->map = eu_xmalloc((h->n ? h->n : 1) * sizeof *in->map);
+	for (size_t i = 0; i < h->n; i++)
+		in->map[i] = eu_stream_add_col(s, h->f[i]);
+}
+
+int eu_stream_open(eu_stream *s, char *const *paths, size_t npaths,
+		   const eu_reader_opts *opts)
+{
+	static char *const stdin_only[] = {"-"};
+
+	memset(s, 0, sizeof *s);
+	if (npaths == 0) {
+		paths = stdin_only;
+		npaths = 1;
+	}
+	s->in = eu_xcalloc(npaths, sizeof *s->in);
+	for (size_t i = 0; i < npaths; i++)
+		open_one(s, paths[i], opts);
+	return 0;
+}
+
+int eu_stream_next(eu_stream *s, eu_rec *rec)
+{
+	eu_row row;
+
+	while (s->cur < s->nin) {
+		eu_input *in = &s->in[s->cur];
+		int rc = eu_reader_next(in->r, &row);
+		if (rc == 0) {
+			s->cur++;
+			continue;
+		}
+		if (rc < 0) {
+			eu_warn_at(eu_reader_name(in->r), 0, "read error: %s", strerror(errno));
+			eu_status_raise(&s->status, EU_EXIT_INPUT);
+			s->cur++;
+			continue;
+		}
+		for (size_t i = 0; i < s->ncols; i++) {
+			s->v[i] = "";
+			s->len[i] = 0;
+		}
+		size_t n = row.n < in->nmap ? row.n : in->nmap;
+		for (size_t i = 0; i < n; i++) {
+			s->v[in->map[i]] = row.f[i];
+			s->len[in->map[i]] = row.len[i];
+		}
+		rec->n = s->ncols;
+		rec->v = s->v;
+		rec->len = s->len;
+		rec->file = eu_reader_name(in->r);
+		rec->line = row.line;
+		rec->bad = row.bad;
+		rec->first = row.n ? row.f[0] : "";
+		rec->first_len = row.n ? row.len[0] : 0;
+		return 1;
+	}
+	return 0;
+}
+
+void eu_stream_close(eu_stream *s)
+{
+	for (size_t i = 0; i < s->nin; i++) {
+		eu_reader_close(s->in[i].r);
+		free(s->in[i].map);
+	}
+	for (size_t i = 0; i < s->ncols; i++)
+		free(s->cols[i]);
+	free(s->cols);
+	free(s->in);
+	free(s->v);
+	free(s->len);
+	memset(s, 0, sizeof *s);
+}
+
+void eu_plan_init(eu_plan *p, const eu_stream *s, const char *const *owned,
+		  size_t nowned, const unsigned char *owned_numeric)
+{
+	memset(p, 0, sizeof *p);
+	p->names = eu_xcalloc(s->ncols + nowned + 1, sizeof *p->names);
+	p->src = eu_xcalloc(s->ncols + nowned + 1, sizeof *p->src);
+	p->nowned = nowned;
+	p->numeric = owned_numeric;
+	p->out_reject = p->out_origin = p->in_reject = p->in_origin = -1;
+	for (size_t c = 0; c < s->ncols; c++) {
+		int mine = 0;
+		for (size_t k = 0; k < nowned; k++)
+			if (strcmp(s->cols[c], owned[k]) == 0)
+				mine = 1;
+		if (mine)
+			continue;
+		if (strcmp(s->cols[c], EU_COL_REJECT) == 0) {
+			p->in_reject = (long)c;
+			p->out_reject = (long)p->nout;
+		} else if (strcmp(s->cols[c], EU_COL_ORIGIN) == 0) {
+			p->in_origin = (long)c;
+			p->out_origin = (long)p->nout;
+		}
+		p->names[p->nout] = s->cols[c];
+		p->src[p->nout++] = (long)c;
+	}
+	for (size_t k = 0; k < nowned; k++) {
+		p->names[p->nout] = owned[k];
+		p->src[p->nout++] = -1 - (long)k;
+	}
+}
+
+void eu_plan_free(eu_plan *p)
+{
+	free(p->names);
+	free(p->src);
+	memset(p, 0, sizeof *p);
+}
+
+void eu_plan_write_header(const eu_plan *p, eu_writer *w)
+{
+	for (size_t i = 0; i < p->nout; i++)
+		eu_write_str(w, p->names[i]);
+	eu_write_end(w);
+}
+
+void eu_origin_format(eu_buf *b, const char *file, long line)
+{
+	eu_buf_printf(b, "%s:%ld", file, line);
+}
+
+/* Describes a row the reader could not trust, with a glimpse of its first
+ * field so that staff can find it in the file. */
+static void describe_bad(eu_buf *reason, const eu_rec *rec)
+{
+	eu_buf_adds(reason, rec->bad);
+	if (rec->first_len) {
+		size_t n = rec->first_len > 40 ? 40 : rec->first_len;
+		/* Cut on a character boundary. */
+		while (n < rec->first_len && n > 0 && ((unsigned char)rec->first[n] & 0xc0) == 0x80)
+			n--;
+		eu_buf_adds(reason, "; first field \"");
+		for (size_t i = 0; i < n; i++) {
+			char c = rec->first[i];
+			eu_buf_addc(reason, (c == '\n' || c == '\r' || c == '\t' || c == '\0') ? ' ' : c);
+		}
+		eu_buf_adds(reason, n < rec->first_len ? "...\"" : "\"");
+	}
+}
+
+int eu_filter_run(const eu_filter *f, void *ctx, char *const *paths,
+		  size_t npaths, eu_writer *w)
+{
+	eu_stream s;
+	eu_plan plan;
+	eu_buf reason = EU_BUF_INIT, origin = EU_BUF_INIT;
+	eu_owned out;
+	eu_rec rec;
+	unsigned long shown = 0, hidden = 0;
+	const char *last_file = NULL;
+	int status;
+
+	eu_stream_open(&s, paths, npaths, NULL);
+	eu_stream_add_col(&s, EU_COL_REJECT);
+	eu_stream_add_col(&s, EU_COL_ORIGIN);
+	long id_col = eu_stream_col(&s, "id");
+	if (f->prepare) {
+		int rc = f->prepare(ctx, &s);
+		if (rc) {
+			eu_stream_close(&s);
+			return rc;
+		}
+	}
+	if (s.nin == 0) {
+		/* Nothing readable: an empty output makes the next stage fail
+		 * too, rather than pass on a stream that looks merely empty. */
+		status = s.status;
+		eu_stream_close(&s);
+		return status;
+	}
+	eu_plan_init(&plan, &s, f->owned, f->nowned, f->owned_numeric);
+	eu_plan_write_header(&plan, w);
+	out.n = f->nowned;
+	out.val = eu_xcalloc(f->nowned + 1, sizeof *out.val);
+
+	while (eu_stream_next(&s, &rec)) {
+		int rejected = 0, blank = 0;
+		for (size_t k = 0; k < out.n; k++)
+			eu_buf_clear(&out.val[k]);
+		eu_buf_clear(&reason);
+		eu_buf_clear(&origin);
+
+		if (rec.len[plan.in_reject] > 0) {
+			/* Rejected upstream: travels on untouched. */
+		} else if (rec.bad) {
+			describe_bad(&reason, &rec);
+			rejected = blank = 1;
+		} else if (f->process(ctx, &rec, &out, &reason) != 0) {
+			for (size_t k = 0; k < out.n; k++)
+				eu_buf_clear(&out.val[k]);
+			rejected = 1;
+		}
+		if (rejected) {
+			if (!reason.len)
+				eu_buf_adds(&reason, "rejected without a reason (bug)");
+			eu_status_raise(&s.status, EU_EXIT_BADREC);
+			if (rec.file != last_file) {
+				last_file = rec.file;
+				shown = 0;
+			}
+			if (eu_diag_max_per_file == 0 || shown < eu_diag_max_per_file) {
+				shown++;
+				if (id_col >= 0 && rec.len[id_col] && !blank)
+					eu_warn_at(rec.file, rec.line, "record %s: %s", rec.v[id_col], reason.p);
+				else
+					eu_warn_at(rec.file, rec.line, "%s", reason.p);
+			} else {
+				hidden++;
+			}
+		}
+		for (size_t i = 0; i < plan.nout; i++) {
+			long src = plan.src[i];
+			if (src < 0) {
+				eu_buf *v = &out.val[-1 - src];
+				int num = plan.numeric && plan.numeric[-1 - src];
+				eu_write_field(w, v->p ? v->p : "", v->len, num);
+			} else if ((long)i == plan.out_reject && rejected) {
+				eu_write_field(w, reason.p, reason.len, 0);
+			} else if ((long)i == plan.out_origin && rejected && (blank || !rec.len[src])) {
+				if (rec.len[src])
+					eu_write_field(w, rec.v[src], rec.len[src], 0);
+				else {
+					eu_origin_format(&origin, rec.file, rec.line);
+					eu_write_field(w, origin.p, origin.len, 0);
+				}
+			} else if (blank) {
+				eu_write_field(w, "", 0, 0);
+			} else {
+				eu_write_field(w, rec.v[src], rec.len[src], 0);
+			}
+		}
+		eu_write_end(w);
+		if (eu_writer_error(w))
+			break;
+	}
+	if (hidden)
+		eu_warnx("%lu more rejected records not shown", hidden);
+
+	status = s.status;
+	for (size_t k = 0; k < out.n; k++)
+		eu_buf_free(&out.val[k]);
+	free(out.val);
+	eu_buf_free(&reason);
+	eu_buf_free(&origin);
+	eu_plan_free(&plan);
+	eu_stream_close(&s);
+	return status;
+}

@@ -1,0 +1,226 @@
+/* Buffered CSV writer.  Quotes a field only when it must (delimiter, quote,
+ * CR or LF inside), so output diffs cleanly and reads back identically. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "euprio/buf.h"
+#include "euprio/writer.h"
+
+#define WBUF (64 * 1024)
+
+struct eu_writer {
+	int fd;
+	int own_fd;
+	char *name;
+	eu_writer_opts o;
+	char *buf;
+	size_t len;
+	int err;             /* errno of the first failure, 0 if none */
+	int col;             /* fields written in the current row */
+	int bom_done;
+};
+
+eu_writer *eu_writer_fdopen(int fd, const char *name, const eu_writer_opts *opts)
+{
+	eu_writer *w = eu_xcalloc(1, sizeof *w);
+
+	w->fd = fd;
+	w->name = eu_xstrdup(name);
+	if (opts)
+		w->o = *opts;
+	if (!w->o.delim)
+		w->o.delim = ',';
+	w->buf = eu_xmalloc(WBUF);
+	return w;
+}
+
+eu_writer *eu_writer_open(const char *path, const eu_writer_opts *opts)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return NULL;
+	eu_writer *w = eu_writer_fdopen(fd, path, opts);
+	w->own_fd = 1;
+	return w;
+}
+
+const char *eu_writer_name(const eu_writer *w)
+{
+	return w->name;
+}
+
+static void put_raw(eu_writer *w, const char *s, size_t n)
+{
+	while (!w->err && n) {
+		if (w->len == WBUF && eu_writer_flush(w) < 0)
+			return;
+		size_t k = WBUF - w->len;
+		if (k > n)
+			k = n;
+		memcpy(w->buf + w->len, s, k);
+		w->len += k;
+		s += k;
+		n -= k;
+	}
+}
+
+static inline void put_char(eu_writer *w, char c)
+{
+	if (w->len == WBUF && eu_writer_flush(w) < 0)
+		return;
+	w->buf[w->len++] = c;
+}
+
+int eu_is_plain_number(const char *s, size_t len)
+{
+	size_t i = 0, digits = 0;
+
+	if (i < len && s[i] == '-')
+		i++;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++, digits++;
+	if (!digits)
+		return 0;
+	if (i < len && s[i] == '.') {
+		i++;
+		size_t frac = 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++, frac++;
+		if (!frac)
+			return 0;
+	}
+	return i == len;
+}
+
+int eu_cell_is_formula(const char *s, size_t len, int numeric)
+{
+	size_t i = 0;
+
+	if (numeric && eu_is_plain_number(s, len))
+		return 0;
+	/* Spreadsheets skip leading spaces before deciding a cell is a
+	 * formula, and TAB or CR at the start are injection vectors too. */
+	while (i < len && s[i] == ' ')
+		i++;
+	if (i == len)
+		return 0;
+	switch (s[i]) {
+	case '=': case '+': case '-': case '@': case '\t': case '\r':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void eu_write_field(eu_writer *w, const char *s, size_t len, int numeric)
+{
+	if (w->err)
+		return;
+	if (w->o.bom && !w->bom_done)
+		put_raw(w, "\xef\xbb\xbf", 3);
+	w->bom_done = 1;
+	if (w->col++)
+		put_char(w, (char)w->o.delim);
+
+	int escape = w->o.excel_safe && eu_cell_is_formula(s, len, numeric);
+	int quote = 0;
+	for (size_t i = 0; i < len && !quote; i++) {
+		char c = s[i];
+		if (c == '"' || c == '\n' || c == '\r' || c == (char)w->o.delim)
+			quote = 1;
+	}
+	/* A lone empty field would write an empty line, which readers skip:
+	 * quote it so a one-column record survives. */
+	if (!quote && len == 0 && w->col == 1)
+		quote = -1;
+	if (quote)
+		put_char(w, '"');
+	if (escape)
+		put_char(w, '\'');
+	if (quote > 0) {
+		const char *p = s, *end = s + len;
+		while (p < end) {
+			const char *q = memchr(p, '"', (size_t)(end - p));
+			if (!q) {
+				put_raw(w, p, (size_t)(end - p));
+				break;
+			}
+			put_raw(w, p, (size_t)(q - p) + 1);
+			put_char(w, '"');
+			p = q + 1;
+		}
+	} else if (numeric && w->o.decimal_comma && eu_is_plain_number(s, len)) {
+		for (size_t i = 0; i < len; i++)
+			put_char(w, s[i] == '.' ? ',' : s[i]);
+	} else {
+		put_raw(w, s, len);
+	}
+	if (quote)
+		put_char(w, '"');
+}
+
+void eu_write_str(eu_writer *w, const char *s)
+{
+	eu_write_field(w, s, strlen(s), 0);
+}
+
+void eu_write_end(eu_writer *w)
+{
+	if (w->o.crlf)
+		put_char(w, '\r');
+	put_char(w, '\n');
+	w->col = 0;
+}
+
+int eu_writer_error(const eu_writer *w)
+{
+	if (w->err) {
+		errno = w->err;
+		return -1;
+	}
+	return 0;
+}
+
+int eu_writer_flush(eu_writer *w)
+{
+	size_t off = 0;
+
+	if (w->err) {
+		errno = w->err;
+		return -1;
+	}
+	while (off < w->len) {
+		ssize_t n = write(w->fd, w->buf + off, w->len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			w->err = errno;
+			w->len = 0;
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	w->len = 0;
+	return 0;
+}
+
+int eu_writer_close(eu_writer *w)
+{
+	int rc = eu_writer_flush(w);
+	int e = errno;
+
+	if (w->own_fd) {
+		if (close(w->fd) < 0 && rc == 0 && errno != EINTR) {
+			rc = -1;
+			e = errno;
+		}
+	}
+	free(w->buf);
+	free(w->name);
+	free(w);
+	errno = e;
+	return rc;
+}
