@@ -178,6 +178,7 @@ static void on_field(void *s, size_t len, void *data)
 	r->flen[r->nf] = len;
 	r->nf++;
 	eu_buf_add(&r->arena, s, len);
+	eu_buf_addc(&r->arena, '\0');   /* each field keeps its terminator */
 	if (len && memchr(s, '\0', len))
 		set_cur_bad(r, "NUL byte in field %zu", col);
 	else if (r->o.check_utf8) {

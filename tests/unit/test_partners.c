@@ -1,0 +1,87 @@
+/* Unit tests for the partners field codec (src/lib/partners.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "euprio/partners.h"
+
+static void test_round_trip_hostile_names(void **s)
+{
+	(void)s;
+	static const char *names[] = {
+		"Odense Havn; A/S", "Foo | Bar", "Smith, Jones & Co", "The \"Quoted\" Org",
+		"Æblegården ØST Århus", "Östersunds kommun", "İzmir Büyükşehir Belediyesi",
+		"Київ", "Robots \xf0\x9f\xa4\x96 Inc", "x",
+	};
+	eu_buf b = EU_BUF_INIT;
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		const char *v[EU_P_NATTR] = {names[i], "29283958", "business", "partner", "5230", "Odense M", "DK"};
+		eu_partner_encode(&b, v);
+	}
+	eu_partners ps = EU_PARTNERS_INIT;
+	const char *err = NULL;
+	assert_int_equal(eu_partners_decode(&ps, b.p, b.len, &err), 0);
+	assert_int_equal(ps.n, sizeof names / sizeof *names);
+	for (size_t i = 0; i < ps.n; i++) {
+		assert_string_equal(ps.p[i].a[EU_P_NAME], names[i]);
+		assert_string_equal(ps.p[i].a[EU_P_CITY], "Odense M");
+		assert_string_equal(ps.p[i].a[EU_P_COUNTRY], "DK");
+	}
+	eu_partners_free(&ps);
+	eu_buf_free(&b);
+}
+
+static void test_separators_folded(void **s)
+{
+	(void)s;
+	eu_buf b = EU_BUF_INIT;
+	const char *v[EU_P_NATTR] = {" Two\tpart\r\nname ", NULL, "education", NULL, NULL, "Odense\nC", NULL};
+	eu_partner_encode(&b, v);
+	assert_string_equal(b.p, "Two part name\t\teducation\t\t\tOdense C\t");
+	eu_partners ps = EU_PARTNERS_INIT;
+	const char *err;
+	assert_int_equal(eu_partners_decode(&ps, b.p, b.len, &err), 0);
+	assert_int_equal(ps.n, 1);
+	assert_string_equal(ps.p[0].a[EU_P_ORGID], "");
+	assert_string_equal(ps.p[0].a[EU_P_CITY], "Odense C");
+	eu_partners_free(&ps);
+	eu_buf_free(&b);
+}
+
+static void test_decode_errors(void **s)
+{
+	(void)s;
+	eu_partners ps = EU_PARTNERS_INIT;
+	const char *err = NULL;
+	const char *eight = "a\tb\tc\td\te\tf\tg\th";
+	assert_int_equal(eu_partners_decode(&ps, eight, strlen(eight), &err), -1);
+	assert_non_null(strstr(err, "more than seven"));
+	const char *noname = "\t1\tbusiness";
+	assert_int_equal(eu_partners_decode(&ps, noname, strlen(noname), &err), -1);
+	assert_non_null(strstr(err, "no name"));
+	/* Short lines, CRLF and blank lines are tolerated. */
+	const char *ok = "SDU\t\teducation\r\n\r\nUniversal Robots\n";
+	assert_int_equal(eu_partners_decode(&ps, ok, strlen(ok), &err), 0);
+	assert_int_equal(ps.n, 2);
+	assert_string_equal(ps.p[0].a[EU_P_TYPE], "education");
+	assert_string_equal(ps.p[1].a[EU_P_NAME], "Universal Robots");
+	assert_string_equal(ps.p[1].a[EU_P_COUNTRY], "");
+	assert_int_equal(eu_partners_decode(&ps, "", 0, &err), 0);
+	assert_int_equal(ps.n, 0);
+	eu_partners_free(&ps);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_hostile_names),
+		cmocka_unit_test(test_separators_folded),
+		cmocka_unit_test(test_decode_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

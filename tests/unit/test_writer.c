@@ -1,0 +1,141 @@
+/* Unit tests for the CSV writer (src/lib/writer.c): minimal quoting that
+ * reads back to the same fields, formula escaping, dialect options. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "euprio/buf.h"
+#include "euprio/reader.h"
+#include "euprio/writer.h"
+
+/* Writes rows through a pipe-free temp file and returns the bytes. */
+static char *render(const eu_writer_opts *o, const char *const *cells, size_t n,
+		    const int *numeric, size_t *outlen)
+{
+	char path[] = "/tmp/euprio-writer-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	eu_writer *w = eu_writer_fdopen(fd, path, o);
+	for (size_t i = 0; i < n; i++) {
+		if (!cells[i]) {
+			eu_write_end(w);
+			continue;
+		}
+		eu_write_field(w, cells[i], strlen(cells[i]), numeric ? numeric[i] : 0);
+	}
+	assert_int_equal(eu_writer_flush(w), 0);
+	off_t size = lseek(fd, 0, SEEK_END);
+	char *buf = calloc(1, (size_t)size + 1);
+	assert_int_equal(pread(fd, buf, (size_t)size, 0), size);
+	eu_writer_close(w);
+	close(fd);
+	unlink(path);
+	*outlen = (size_t)size;
+	return buf;
+}
+
+static void test_minimal_quoting(void **s)
+{
+	(void)s;
+	const char *cells[] = {"plain", "a,b", "say \"hi\"", "two\nlines", "", " sp ", "x\ry", NULL};
+	size_t len;
+	char *out = render(NULL, cells, 8, NULL, &len);
+	assert_string_equal(out, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",, sp ,\"x\ry\"\n");
+
+	/* Reads back to the same fields. */
+	eu_reader_opts ro = {.check_utf8 = 1};
+	eu_reader *r = eu_reader_mem(out, len, "w", &ro);
+	eu_row row;
+	assert_int_equal(eu_reader_next(r, &row), 1);
+	assert_int_equal(row.n, 7);
+	for (size_t i = 0; i < 7; i++)
+		assert_string_equal(row.f[i], cells[i]);
+	eu_reader_close(r);
+	free(out);
+}
+
+static void test_lone_empty_field_is_quoted(void **s)
+{
+	(void)s;
+	const char *cells[] = {"", NULL, "x", NULL};
+	size_t len;
+	char *out = render(NULL, cells, 4, NULL, &len);
+	assert_string_equal(out, "\"\"\nx\n");
+	free(out);
+}
+
+static void test_formula_escaping(void **s)
+{
+	(void)s;
+	eu_writer_opts o = {.excel_safe = 1};
+	const char *cells[] = {"=SUM(A1)", "+1", "-5", "-5", "@x", "  =1", "\tx", "safe", "1.5", "-2x", NULL};
+	int numeric[] = {0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0};
+	size_t len;
+	char *out = render(&o, cells, 11, numeric, &len);
+	assert_string_equal(out, "'=SUM(A1),'+1,-5,'-5,'@x,'  =1,'\tx,safe,1.5,'-2x\n");
+	free(out);
+	assert_true(eu_cell_is_formula("=1", 2, 0));
+	assert_false(eu_cell_is_formula("-5", 2, 1));
+	assert_true(eu_cell_is_formula("-", 1, 1));
+	assert_false(eu_cell_is_formula("   ", 3, 0));
+}
+
+static void test_excel_da_dialect(void **s)
+{
+	(void)s;
+	eu_writer_opts o = {.delim = ';', .crlf = 1, .bom = 1, .decimal_comma = 1};
+	const char *cells[] = {"a;b", "1480000.5", "1.5", NULL};
+	int numeric[] = {0, 1, 0, 0};
+	size_t len;
+	char *out = render(&o, cells, 4, numeric, &len);
+	assert_string_equal(out, "\xef\xbb\xbf\"a;b\";1480000,5;1.5\r\n");
+	free(out);
+}
+
+static void test_plain_number(void **s)
+{
+	(void)s;
+	assert_true(eu_is_plain_number("0", 1));
+	assert_true(eu_is_plain_number("-12.50", 6));
+	assert_false(eu_is_plain_number("1.", 2));
+	assert_false(eu_is_plain_number(".5", 2));
+	assert_false(eu_is_plain_number("1e5", 3));
+	assert_false(eu_is_plain_number("", 0));
+}
+
+static void test_write_error_is_sticky(void **s)
+{
+	(void)s;
+	FILE *full = fopen("/dev/full", "w");
+	if (!full)
+		skip();
+	eu_writer *w = eu_writer_fdopen(fileno(full), "/dev/full", NULL);
+	for (int i = 0; i < 20000; i++) {
+		eu_write_str(w, "some data that fills the buffer");
+		eu_write_end(w);
+	}
+	assert_int_equal(eu_writer_flush(w), -1);
+	assert_int_equal(eu_writer_error(w), -1);
+	eu_writer_close(w);
+	fclose(full);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_minimal_quoting),
+		cmocka_unit_test(test_lone_empty_field_is_quoted),
+		cmocka_unit_test(test_formula_escaping),
+		cmocka_unit_test(test_excel_da_dialect),
+		cmocka_unit_test(test_plain_number),
+		cmocka_unit_test(test_write_error_is_sticky),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
