@@ -36,7 +36,14 @@ const char *eu_config_dir(const char *opt)
 
 static unsigned char sniff_delim(const char *data, size_t len)
 {
-	const char *nl = memchr(data, '\n', len);
+	const char *nl;
+
+	/* Skip leading comment lines: the header decides. */
+	while (len && *data == '#' && (nl = memchr(data, '\n', len))) {
+		len -= (size_t)(nl + 1 - data);
+		data = nl + 1;
+	}
+	nl = memchr(data, '\n', len);
 	size_t n = nl ? (size_t)(nl - data) : len;
 	size_t commas = 0, semis = 0;
 
@@ -63,12 +70,16 @@ int eu_table_load_mem(eu_table *t, const char *path, const char *data, size_t le
 	o.check_width = 0;
 	o.max_field = 1u << 20;
 	eu_reader *r = eu_reader_mem(data, len, path, &o);
-	const eu_row *h = eu_reader_header(r);
-	if (!h) {
+	/* The header is the first row that is not a comment. */
+	while ((got = eu_reader_next(r, &row)) == 1 && !row.bad &&
+	       (row.n == 0 || row.f[0][0] == '#' || (row.n == 1 && row.len[0] == 0)))
+		;
+	if (got != 1) {
 		eu_warn_at(path, 1, "empty configuration table: a header row is needed");
 		eu_reader_close(r);
 		return -1;
 	}
+	const eu_row *h = &row;
 	if (h->bad) {
 		eu_warn_at_col(path, h->line, 1, "%s", h->bad);
 		eu_reader_close(r);
