@@ -1,0 +1,47 @@
+/* euprio-goals' logic: which of the council's ten goals a record serves,
+ * by the term table in config/, with the evidence a person can check. */
+#ifndef EUPRIO_GOALS_H
+#define EUPRIO_GOALS_H
+
+#include <stddef.h>
+#include "euprio/buf.h"
+
+typedef struct eu_goals eu_goals;
+
+/* Loads goals.csv, goal_terms.csv and settings.csv.  Every pattern is
+ * compiled alone first so that a fault names its file, line, column and
+ * PCRE2 offset; then the terms of each goal are combined per field and
+ * JIT-compiled once.  NULL after messages. */
+eu_goals *eu_goals_load(const char *dir);
+void eu_goals_free(eu_goals *G);
+
+/* The record columns the terms read, so the caller can look them up. */
+size_t eu_goals_nfields(const eu_goals *G);
+const char *eu_goals_field(const eu_goals *G, size_t i);
+size_t eu_goals_ngoals(const eu_goals *G);
+const char *eu_goals_id(const eu_goals *G, size_t g);
+
+typedef struct eu_goals_result {
+	eu_buf goals;       /* "G3;G9" */
+	eu_buf strength;    /* "G3:2.5;G9:4" */
+	eu_buf evidence;    /* "G9: cobots (summary), robotics (title) | G3: ..." */
+	size_t count;
+	double *score;      /* per goal, ngoals long */
+} eu_goals_result;
+
+void eu_goals_result_free(eu_goals_result *r);
+
+/* Called for every counted hit when explaining. */
+typedef void (*eu_goals_hit_fn)(void *ctx, const char *goal, const char *field,
+				size_t offset, const char *text, size_t len,
+				long term_line, const char *pattern, double weight);
+
+/* Matches one record; text[i] is the value of field i.  Returns 0, or -1
+ * with err set when a match limit was hit (the record must be rejected,
+ * never treated as "no match"). */
+int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *len,
+		    eu_goals_result *res, eu_buf *err, eu_goals_hit_fn hit, void *hctx);
+
+int eu_goals_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,184 @@
+/* euprio-goals: adds the goal-alignment columns to a record stream, or
+ * with --explain prints every term that matched, for tuning the terms. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "euprio/cli.h"
+#include "euprio/config.h"
+#include "euprio/diag.h"
+#include "euprio/goals.h"
+#include "euprio/stream.h"
+#include "euprio/text.h"
+
+static const char synopsis[] = "euprio-goals [-hV] [-c DIR] [--explain[=ID]] [FILE...]";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: %s\n"
+		"Find which of the council's ten goals each record serves, by the terms in\n"
+		"goal_terms.csv.  Adds goals (e.g. G3;G9), goal_count, goal_strength\n"
+		"(evidence per matched goal, e.g. G3:2.5;G9:4) and goal_evidence (the words\n"
+		"that matched and where).\n"
+		"\n"
+		"  -c, --config DIR    policy directory (default $EUPRIO_CONFIG, then the\n"
+		"                      installed one)\n"
+		"  -e, --explain[=ID]  instead of records, print every term hit (of record\n"
+		"                      ID only, if given) with its position and term line\n"
+		"  -h, --help          show this help and exit\n"
+		"  -V, --version       show the version and exit\n"
+		"\n"
+		"See euprio-goals(1).\n", synopsis);
+}
+
+static const char *const owned[] = {"goals", "goal_count", "goal_strength", "goal_evidence"};
+static const unsigned char numeric[] = {0, 1, 0, 0};
+
+struct ctx {
+	eu_goals *G;
+	long *col;             /* stream column per goal field, or -1 */
+	const char **text;
+	size_t *len;
+	eu_goals_result res;
+	eu_buf err;
+	/* --explain */
+	int explain;
+	const char *explain_id;
+	long id_col;
+	const char *cur_id;
+	unsigned long hits;
+};
+
+static int prepare(void *vctx, const eu_stream *s)
+{
+	struct ctx *c = vctx;
+	size_t nf = eu_goals_nfields(c->G), found = 0;
+
+	c->col = eu_xcalloc(nf + 1, sizeof *c->col);
+	c->text = eu_xcalloc(nf + 1, sizeof *c->text);
+	c->len = eu_xcalloc(nf + 1, sizeof *c->len);
+	for (size_t i = 0; i < nf; i++) {
+		c->col[i] = eu_stream_col(s, eu_goals_field(c->G, i));
+		if (c->col[i] >= 0)
+			found++;
+	}
+	c->id_col = eu_stream_col(s, "id");
+	if (!found) {
+		eu_warnx("the input has none of the columns the goal terms read (title, summary, ...)");
+		return EU_EXIT_INPUT;
+	}
+	return 0;
+}
+
+static void explain_hit(void *vctx, const char *goal, const char *field, size_t offset,
+			const char *text, size_t len, long line, const char *pattern, double weight)
+{
+	struct ctx *c = vctx;
+
+	c->hits++;
+	printf("%s\t%s\t%s@%zu\t\"%.*s\"\tweight %g\tgoal_terms.csv:%ld %s\n", c->cur_id, goal, field,
+	       offset, (int)(len > 80 ? 80 : len), text, weight, line, pattern);
+}
+
+static int process(void *vctx, const eu_rec *rec, eu_owned *out, eu_buf *reason)
+{
+	struct ctx *c = vctx;
+	size_t nf = eu_goals_nfields(c->G);
+
+	for (size_t i = 0; i < nf; i++) {
+		c->text[i] = c->col[i] >= 0 ? rec->v[c->col[i]] : "";
+		c->len[i] = c->col[i] >= 0 ? rec->len[c->col[i]] : 0;
+	}
+	eu_buf_clear(&c->err);
+	if (c->explain) {
+		c->cur_id = c->id_col >= 0 ? rec->v[c->id_col] : "-";
+		if (c->explain_id && strcmp(c->explain_id, c->cur_id) != 0)
+			return 0;
+	}
+	if (eu_goals_record(c->G, c->text, c->len, &c->res, &c->err,
+			    c->explain ? explain_hit : NULL, c) < 0) {
+		eu_buf_add(reason, c->err.p, c->err.len);
+		return 1;
+	}
+	if (c->explain) {
+		printf("%s\tmatched %s\t%s\n", c->cur_id, c->res.count ? c->res.goals.p : "no goal",
+		       c->res.strength.len ? c->res.strength.p : "");
+		return 0;
+	}
+	eu_buf_add(&out->val[0], c->res.goals.p, c->res.goals.len);
+	eu_buf_printf(&out->val[1], "%zu", c->res.count);
+	eu_buf_add(&out->val[2], c->res.strength.p, c->res.strength.len);
+	eu_buf_add(&out->val[3], c->res.evidence.p, c->res.evidence.len);
+	return 0;
+}
+
+int eu_goals_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"explain", optional_argument, NULL, 'e'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config = NULL;
+	struct ctx c = {0};
+	int ch;
+
+	eu_cli_start(argv[0]);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "c:ehV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'e':
+			c.explain = 1;
+			c.explain_id = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return eu_cli_finish(NULL, EU_EXIT_OK);
+		case 'V':
+			eu_cli_version(stdout);
+			return eu_cli_finish(NULL, EU_EXIT_OK);
+		default:
+			return eu_cli_usage_error(synopsis);
+		}
+	}
+
+	c.G = eu_goals_load(eu_config_dir(config));
+	if (!c.G)
+		return EU_EXIT_USAGE;
+	static const eu_filter f = {
+		.owned = owned, .nowned = 4, .owned_numeric = numeric,
+		.prepare = prepare, .process = process,
+	};
+	/* In --explain mode the record stream is discarded: the report is
+	 * printed on stdout by the hit callback instead. */
+	int devnull = -1;
+	eu_writer *w;
+	if (c.explain) {
+		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		w = eu_writer_fdopen(devnull, "/dev/null", NULL);
+	} else {
+		w = eu_writer_fdopen(1, "standard output", NULL);
+	}
+	int status = eu_filter_run(&f, &c, argv + optind, (size_t)(argc - optind), w);
+	if (c.explain) {
+		eu_writer_close(w);
+		close(devnull);
+		w = NULL;
+	}
+	eu_goals_result_free(&c.res);
+	eu_buf_free(&c.err);
+	free(c.col);
+	free(c.text);
+	free(c.len);
+	eu_goals_free(c.G);
+	return eu_cli_finish(w, status);
+}
