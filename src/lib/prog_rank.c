@@ -1,0 +1,532 @@
+/* euprio-rank: the last stage.  Reads the enriched stream, sends every
+ * record either to the candidates (stdout, sorted) or to the rejects file
+ * with its reason, and checks that none went missing.  Rejects stream out
+ * as they are found; only candidates are held, for the sort. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "euprio/cli.h"
+#include "euprio/config.h"
+#include "euprio/diag.h"
+#include "euprio/partners.h"
+#include "euprio/rank.h"
+#include "euprio/stream.h"
+#include "euprio/text.h"
+#include "euprio/values.h"
+
+static const char synopsis[] =
+	"euprio-rank [-hV] [-c DIR] -r FILE [--today DATE] [--lang da|en] [--all-columns]\n"
+	"                   [--dialect rfc4180|excel-da] [--bom] [--no-escape] [FILE...]";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: %s\n"
+		"Score every record by the five principles, decide (prioritise, consider,\n"
+		"review), sort, and write the candidates to stdout and every rejected record,\n"
+		"with its reason, to the rejects file.  Every input record ends in exactly one.\n"
+		"\n"
+		"  -c, --config DIR    policy directory (default $EUPRIO_CONFIG, then installed)\n"
+		"  -r, --rejects FILE  where rejected records go (required; may be /dev/null)\n"
+		"  -t, --today DATE    the date deadlines count from (YYYY-MM-DD; default today)\n"
+		"  -l, --lang LANG     language of reasons: da (default) or en\n"
+		"  -a, --all-columns   keep every column of the record stream (for machines)\n"
+		"  -d, --dialect D     rfc4180 (default: ',', LF) or excel-da (';', CRLF, BOM,\n"
+		"                      decimal comma), for Danish Excel\n"
+		"      --bom           start both outputs with a UTF-8 BOM\n"
+		"      --no-escape     do not prefix cells that would start a formula with '\n"
+		"  -h, --help          show this help and exit\n"
+		"  -V, --version       show the version and exit\n"
+		"\n"
+		"See euprio-rank(1) and docs/scoring.md.\n", synopsis);
+}
+
+/* The owned columns, in the order --all-columns appends them. */
+static const char *const owned[] = {
+	"score", "score_value", "score_knowledge", "score_cooperation", "score_partnerships",
+	"score_reputation", "value_ratio", "days_left", "decision", "flags", "reasons", "rank",
+};
+#define NOWNED (sizeof owned / sizeof *owned)
+static const unsigned char owned_numeric[NOWNED] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1};
+
+/* The columns people read, in the order they read them. */
+static const char *const people[] = {
+	"rank", "decision", "score", "title", "programme", "call_id", "deadline", "days_left",
+	"goals", "local_partners", "twin_cities", "reasons", "flags", "score_value",
+	"score_knowledge", "score_cooperation", "score_partnerships", "score_reputation",
+	"total_eur", "eu_grant_eur", "own_cost_eur", "value_ratio", "partners", "sdeo_id",
+	"id", "origin",
+};
+#define NPEOPLE (sizeof people / sizeof *people)
+
+struct cand {
+	char *blob;              /* the record's fields, then owned values */
+	uint32_t *off;           /* ncols + NOWNED + 1 offsets into blob */
+	enum eu_decision decision;
+	double score;
+	int has_deadline;
+	long deadline;
+	const char *id;          /* into blob */
+};
+
+struct idslot {
+	char *id;
+	uint64_t hash;
+	char *origin;
+};
+
+struct run {
+	eu_rank *R;
+	eu_stream s;
+	long today;
+	size_t ncols;
+	long col_id, col_origin, col_reject;
+	struct cand *c;
+	size_t nc, capc;
+	struct idslot *ids;      /* open addressing, power-of-two size */
+	size_t nids, capids;
+	eu_writer *rej;
+	unsigned long nin, nrej, nbad;
+};
+
+static uint64_t fnv(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* Records the first origin of each id.  Returns NULL for a new id, else the
+ * slot of the first one. */
+static struct idslot *id_seen(struct run *r, const char *id, size_t len, uint64_t content,
+			      const char *origin)
+{
+	if (r->nids * 2 >= r->capids) {
+		size_t ncap = r->capids ? r->capids * 2 : 1024;
+		struct idslot *n = eu_xcalloc(ncap, sizeof *n);
+		for (size_t i = 0; i < r->capids; i++) {
+			if (!r->ids[i].id)
+				continue;
+			size_t h = fnv(r->ids[i].id, strlen(r->ids[i].id), 0xcbf29ce484222325ull) & (ncap - 1);
+			while (n[h].id)
+				h = (h + 1) & (ncap - 1);
+			n[h] = r->ids[i];
+		}
+		free(r->ids);
+		r->ids = n;
+		r->capids = ncap;
+	}
+	size_t h = fnv(id, len, 0xcbf29ce484222325ull) & (r->capids - 1);
+	while (r->ids[h].id) {
+		if (strlen(r->ids[h].id) == len && memcmp(r->ids[h].id, id, len) == 0)
+			return &r->ids[h];
+		h = (h + 1) & (r->capids - 1);
+	}
+	r->ids[h].id = eu_xstrndup(id, len);
+	r->ids[h].hash = content;
+	r->ids[h].origin = eu_xstrdup(origin);
+	r->nids++;
+	return NULL;
+}
+
+static void write_reject(struct run *r, const eu_rec *rec, const char *code, const eu_buf *reason,
+			 const char *origin)
+{
+	eu_write_str(r->rej, code);
+	eu_write_field(r->rej, reason->p, reason->len, 0);
+	for (size_t i = 0; i < r->ncols; i++) {
+		if ((long)i == r->col_reject)
+			continue;
+		if ((long)i == r->col_origin)
+			eu_write_str(r->rej, origin);
+		else if (rec->bad)
+			eu_write_str(r->rej, "");     /* a ragged row's values are not trusted */
+		else
+			eu_write_field(r->rej, rec->v[i], rec->len[i], 0);
+	}
+	eu_write_end(r->rej);
+	r->nrej++;
+}
+
+static void keep(struct run *r, const eu_rec *rec, const eu_rank_out *o)
+{
+	eu_buf blob = EU_BUF_INIT;
+	size_t n = r->ncols + NOWNED;
+	uint32_t *off = eu_xmalloc((n + 1) * sizeof *off);
+	char tmp[64];
+
+	for (size_t i = 0; i < r->ncols; i++) {
+		off[i] = (uint32_t)blob.len;
+		eu_buf_add(&blob, rec->v[i], rec->len[i]);
+		eu_buf_addc(&blob, '\0');
+	}
+	for (size_t k = 0; k < NOWNED; k++) {
+		off[r->ncols + k] = (uint32_t)blob.len;
+		switch (k) {
+		case 0:
+			eu_fmt_amount(&blob, o->score);
+			break;
+		case 1: case 2: case 3: case 4: case 5:
+			eu_fmt_amount(&blob, o->sub[k - 1]);
+			break;
+		case 6:
+			if (o->has_ratio)
+				eu_fmt_amount(&blob, o->value_ratio);
+			break;
+		case 7:
+			if (o->has_deadline) {
+				snprintf(tmp, sizeof tmp, "%ld", o->days_left);
+				eu_buf_adds(&blob, tmp);
+			}
+			break;
+		case 8:
+			eu_buf_adds(&blob, eu_decision_names[o->decision]);
+			break;
+		case 9:
+			eu_buf_add(&blob, o->flags.p, o->flags.len);
+			break;
+		case 10:
+			eu_buf_add(&blob, o->reasons.p, o->reasons.len);
+			break;
+		default:
+			break;     /* rank is known only after the sort */
+		}
+		eu_buf_addc(&blob, '\0');
+	}
+	off[n] = (uint32_t)blob.len;
+	if (r->nc == r->capc) {
+		r->capc = r->capc ? r->capc * 2 : 256;
+		r->c = eu_xrealloc(r->c, r->capc * sizeof *r->c);
+	}
+	struct cand *c = &r->c[r->nc++];
+	c->blob = eu_xrealloc(blob.p, blob.len + 1);   /* trim the slack */
+	c->off = off;
+	c->decision = o->decision;
+	c->score = o->score;
+	c->has_deadline = o->has_deadline;
+	c->deadline = o->deadline;
+	c->id = r->col_id >= 0 ? c->blob + off[r->col_id] : "";
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->decision != y->decision)
+		return x->decision < y->decision ? -1 : 1;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	if (x->has_deadline != y->has_deadline)
+		return x->has_deadline ? -1 : 1;     /* no deadline sorts last */
+	if (x->has_deadline && x->deadline != y->deadline)
+		return x->deadline < y->deadline ? -1 : 1;
+	int c = strcmp(x->id, y->id);
+	if (c)
+		return c;
+	return x->blob < y->blob ? -1 : x->blob > y->blob;   /* never equal: stable */
+}
+
+static const char *cval(const struct run *r, const struct cand *c, long col)
+{
+	return col >= 0 ? c->blob + c->off[col] : "";
+}
+
+static size_t cval_len(const struct run *r, const struct cand *c, long col)
+{
+	return col >= 0 ? c->off[col + 1] - c->off[col] - 1 : 0;
+}
+
+static long owned_index(const char *name)
+{
+	for (size_t k = 0; k < NOWNED; k++)
+		if (strcmp(owned[k], name) == 0)
+			return (long)k;
+	return -1;
+}
+
+static void write_partners_display(eu_writer *w, const char *s, size_t len)
+{
+	eu_partners ps = EU_PARTNERS_INIT;
+	eu_buf b = EU_BUF_INIT;
+	const char *err;
+
+	if (eu_partners_decode(&ps, s, len, &err) < 0) {
+		eu_write_field(w, s, len, 0);
+		eu_partners_free(&ps);
+		return;
+	}
+	for (size_t i = 0; i < ps.n; i++) {
+		const eu_partner *p = &ps.p[i];
+		if (b.len)
+			eu_buf_addc(&b, '\n');
+		eu_buf_add(&b, p->a[EU_P_NAME], p->len[EU_P_NAME]);
+		if (p->len[EU_P_CITY] || p->len[EU_P_COUNTRY]) {
+			eu_buf_adds(&b, " (");
+			eu_buf_add(&b, p->a[EU_P_CITY], p->len[EU_P_CITY]);
+			if (p->len[EU_P_CITY] && p->len[EU_P_COUNTRY])
+				eu_buf_adds(&b, ", ");
+			eu_buf_add(&b, p->a[EU_P_COUNTRY], p->len[EU_P_COUNTRY]);
+			eu_buf_addc(&b, ')');
+		}
+	}
+	eu_write_field(w, b.p ? b.p : "", b.len, 0);
+	eu_buf_free(&b);
+	eu_partners_free(&ps);
+}
+
+static int is_amount_col(const char *name)
+{
+	return strcmp(name, "total_eur") == 0 || strcmp(name, "eu_grant_eur") == 0 ||
+	       strcmp(name, "own_cost_eur") == 0 || strcmp(name, "odense_grant_eur") == 0 ||
+	       strcmp(name, "local_count") == 0 || strcmp(name, "goal_count") == 0;
+}
+
+static void write_candidates(struct run *r, eu_writer *w, int all)
+{
+	char rank[32];
+
+	if (all) {
+		for (size_t i = 0; i < r->ncols; i++)
+			if (owned_index(r->s.cols[i]) < 0)
+				eu_write_str(w, r->s.cols[i]);
+		for (size_t k = 0; k < NOWNED; k++)
+			eu_write_str(w, owned[k]);
+	} else {
+		for (size_t k = 0; k < NPEOPLE; k++)
+			eu_write_str(w, people[k]);
+	}
+	eu_write_end(w);
+	for (size_t n = 0; n < r->nc && !eu_writer_error(w); n++) {
+		const struct cand *c = &r->c[n];
+		snprintf(rank, sizeof rank, "%zu", n + 1);
+		if (all) {
+			for (size_t i = 0; i < r->ncols; i++)
+				if (owned_index(r->s.cols[i]) < 0)
+					eu_write_field(w, cval(r, c, (long)i), cval_len(r, c, (long)i),
+						       is_amount_col(r->s.cols[i]));
+			for (size_t k = 0; k < NOWNED; k++) {
+				if (k == NOWNED - 1)
+					eu_write_field(w, rank, strlen(rank), 1);
+				else
+					eu_write_field(w, cval(r, c, (long)(r->ncols + k)),
+						       cval_len(r, c, (long)(r->ncols + k)), owned_numeric[k]);
+			}
+		} else {
+			for (size_t k = 0; k < NPEOPLE; k++) {
+				long ok = owned_index(people[k]);
+				if (strcmp(people[k], "rank") == 0) {
+					eu_write_field(w, rank, strlen(rank), 1);
+				} else if (ok >= 0) {
+					long col = (long)r->ncols + ok;
+					eu_write_field(w, cval(r, c, col), cval_len(r, c, col), owned_numeric[ok]);
+				} else if (strcmp(people[k], "partners") == 0) {
+					long col = eu_stream_col(&r->s, "partners");
+					write_partners_display(w, cval(r, c, col), cval_len(r, c, col));
+				} else {
+					long col = eu_stream_col(&r->s, people[k]);
+					eu_write_field(w, cval(r, c, col), cval_len(r, c, col), is_amount_col(people[k]));
+				}
+			}
+		}
+		eu_write_end(w);
+	}
+}
+
+static int rank_records(struct run *r)
+{
+	eu_rank_out o = {0};
+	eu_buf origin = EU_BUF_INIT, reason = EU_BUF_INIT;
+	eu_rec rec;
+
+	while (eu_stream_next(&r->s, &rec)) {
+		r->nin++;
+		eu_buf_clear(&origin);
+		if (r->col_origin >= 0 && rec.len[r->col_origin] && !rec.bad)
+			eu_buf_add(&origin, rec.v[r->col_origin], rec.len[r->col_origin]);
+		else
+			eu_origin_format(&origin, rec.file, rec.line);
+		if (rec.bad) {
+			eu_buf_clear(&reason);
+			eu_rank_label(r->R, &reason, "reject.BAD_INPUT", "reason", rec.bad, NULL);
+			eu_warn_at(rec.file, rec.line, "%s", rec.bad);
+			write_reject(r, &rec, "BAD_INPUT", &reason, origin.p);
+			r->nbad++;
+			continue;
+		}
+		eu_rank_eval(r->R, &rec, r->today, &o);
+		if (o.decision == EU_DEC_REJECT) {
+			if (strcmp(o.reject_code, "BAD_INPUT") == 0)
+				r->nbad++;
+			write_reject(r, &rec, o.reject_code, &o.reject_reason, origin.p);
+			continue;
+		}
+		if (r->col_id >= 0 && rec.len[r->col_id]) {
+			uint64_t h = 0xcbf29ce484222325ull;
+			for (size_t i = 0; i < rec.n; i++)
+				if ((long)i != r->col_origin)
+					h = fnv(rec.v[i], rec.len[i] + 1, h);
+			struct idslot *first = id_seen(r, rec.v[r->col_id], rec.len[r->col_id], h, origin.p);
+			if (first) {
+				eu_buf_clear(&reason);
+				eu_rank_label(r->R, &reason, first->hash == h ? "reject.DUPLICATE_SAME" : "reject.DUPLICATE",
+					      "first", first->origin, NULL);
+				write_reject(r, &rec, "DUPLICATE", &reason, origin.p);
+				continue;
+			}
+		}
+		keep(r, &rec, &o);
+	}
+	eu_rank_out_free(&o);
+	eu_buf_free(&origin);
+	eu_buf_free(&reason);
+	qsort(r->c, r->nc, sizeof *r->c, cmp_cand);
+	return 0;
+}
+
+int eu_rank_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"all-columns", no_argument, NULL, 'a'},
+		{"bom", no_argument, NULL, EU_OPT_BOM},
+		{"config", required_argument, NULL, 'c'},
+		{"dialect", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"lang", required_argument, NULL, 'l'},
+		{"no-escape", no_argument, NULL, EU_OPT_NO_ESCAPE},
+		{"rejects", required_argument, NULL, 'r'},
+		{"today", required_argument, NULL, 't'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config = NULL, *rejects = NULL;
+	enum eu_lang lang = EU_LANG_DA;
+	eu_writer_opts wo = {.excel_safe = 1};
+	int all = 0, ch;
+	struct run r = {0};
+
+	eu_cli_start(argv[0]);
+	r.today = eu_today();
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "ac:d:hl:r:t:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			all = 1;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'd':
+			if (strcmp(optarg, "excel-da") == 0) {
+				wo.delim = ';';
+				wo.crlf = wo.bom = wo.decimal_comma = 1;
+			} else if (strcmp(optarg, "rfc4180") != 0) {
+				eu_warnx("unknown dialect '%s' (rfc4180 or excel-da)", optarg);
+				return eu_cli_usage_error(synopsis);
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return eu_cli_finish(NULL, EU_EXIT_OK);
+		case 'l':
+			if (strcmp(optarg, "da") == 0)
+				lang = EU_LANG_DA;
+			else if (strcmp(optarg, "en") == 0)
+				lang = EU_LANG_EN;
+			else {
+				eu_warnx("unknown language '%s' (da or en)", optarg);
+				return eu_cli_usage_error(synopsis);
+			}
+			break;
+		case 'r':
+			rejects = optarg;
+			break;
+		case 't':
+			r.today = eu_parse_date(optarg);
+			if (r.today < 0 || strlen(optarg) != 10) {
+				eu_warnx("--today wants a date as YYYY-MM-DD, not '%s'", optarg);
+				return eu_cli_usage_error(synopsis);
+			}
+			break;
+		case 'V':
+			eu_cli_version(stdout);
+			return eu_cli_finish(NULL, EU_EXIT_OK);
+		case EU_OPT_BOM:
+			wo.bom = 1;
+			break;
+		case EU_OPT_NO_ESCAPE:
+			wo.excel_safe = 0;
+			break;
+		default:
+			return eu_cli_usage_error(synopsis);
+		}
+	}
+	if (!rejects) {
+		eu_warnx("--rejects FILE is required: every record must end somewhere");
+		return eu_cli_usage_error(synopsis);
+	}
+	r.R = eu_rank_load(eu_config_dir(config), lang);
+	if (!r.R)
+		return EU_EXIT_USAGE;
+	r.rej = eu_writer_open(rejects, &wo);
+	if (!r.rej) {
+		eu_warnx("cannot create %s: %s", rejects, strerror(errno));
+		eu_rank_free(r.R);
+		return EU_EXIT_OUTPUT;
+	}
+
+	eu_stream_open(&r.s, argv + optind, (size_t)(argc - optind), NULL);
+	eu_stream_add_col(&r.s, EU_COL_REJECT);
+	eu_stream_add_col(&r.s, EU_COL_ORIGIN);
+	r.ncols = r.s.ncols;
+	r.col_id = eu_stream_col(&r.s, "id");
+	r.col_origin = eu_stream_col(&r.s, EU_COL_ORIGIN);
+	r.col_reject = eu_stream_col(&r.s, EU_COL_REJECT);
+	eu_rank_bind(r.R, &r.s);
+
+	/* The rejects header: code and reason first, for people. */
+	eu_write_str(r.rej, "reject_code");
+	eu_write_str(r.rej, EU_COL_REJECT);
+	for (size_t i = 0; i < r.ncols; i++)
+		if ((long)i != r.col_reject)
+			eu_write_str(r.rej, r.s.cols[i]);
+	eu_write_end(r.rej);
+
+	rank_records(&r);
+	int status = r.s.status;
+	eu_writer *w = eu_writer_fdopen(1, "standard output", &wo);
+	write_candidates(&r, w, all);
+
+	if (r.nc + r.nrej != r.nin) {
+		eu_warnx("internal error: %lu records in, %zu candidates + %lu rejected", r.nin, r.nc, r.nrej);
+		status = EU_EXIT_OUTPUT;
+	}
+	eu_warnx("%zu candidates, %lu rejected", r.nc, r.nrej);
+	if (r.nbad)
+		eu_status_raise(&status, EU_EXIT_BADREC);
+	if (eu_writer_close(r.rej) < 0) {
+		eu_warnx("write error on %s: %s", rejects, strerror(errno));
+		eu_status_raise(&status, EU_EXIT_OUTPUT);
+	}
+
+	for (size_t i = 0; i < r.nc; i++) {
+		free(r.c[i].blob);
+		free(r.c[i].off);
+	}
+	free(r.c);
+	for (size_t i = 0; i < r.capids; i++) {
+		free(r.ids[i].id);
+		free(r.ids[i].origin);
+	}
+	free(r.ids);
+	eu_stream_close(&r.s);
+	eu_rank_free(r.R);
+	return eu_cli_finish(w, status);
+}
