@@ -1,0 +1,929 @@
+/* Exported applications: XML in, canonical records out.
+ *
+ * The reader streams (xmlReaderForFd), stops at each record element,
+ * expands only that subtree, maps it with the profile's precompiled XPaths
+ * and skips on, so memory holds one record whatever the file size.  The
+ * input is untrusted: no network, no DTD, no external entity (a loader that
+ * refuses everything, because XML_PARSE_NONET does not stop file://), no
+ * entity substitution, no XInclude, libxml2's default size limits.  A file
+ * that declares a DTD is refused outright, which also ends billion-laughs
+ * files before any entity is used. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlreader.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "euprio/apps.h"
+#include "euprio/config.h"
+#include "euprio/diag.h"
+#include "euprio/partners.h"
+#include "euprio/schema.h"
+#include "euprio/stream.h"
+#include "euprio/text.h"
+#include "euprio/values.h"
+
+enum kind { K_CONST, K_FIELD, K_TEXT, K_LIST, K_DATE, K_AMOUNT, K_PARTNERS, K_PARTNER };
+
+struct rule {
+	enum kind kind;
+	int col;                 /* canonical column, or partner attribute */
+	char *src;               /* the XPath text, for messages */
+	xmlXPathCompExprPtr xp;
+	char *value;             /* K_CONST value, or a fixed currency */
+	xmlXPathCompExprPtr cur; /* currency attribute XPath, relative to the amount */
+};
+
+struct profile {
+	char *name;
+	char *path;
+	char *detect_local[4], *detect_ns[4];
+	size_t ndetect;
+	char *ns_prefix[8], *ns_uri[8];
+	size_t nns;
+	char *rec_local, *rec_ns;
+	struct rule *rules;
+	size_t nrules;
+	struct rule *prules;     /* partner attributes */
+	size_t nprules;
+	struct rule *partners;   /* the K_PARTNERS rule */
+};
+
+struct eu_apps {
+	struct profile *p;
+	size_t np;
+	int forced;              /* --profile given */
+	double dkk_rate;
+	/* per-run state */
+	char **ids;              /* seen ids, open addressing */
+	size_t nids, capids;
+	/* per-file state */
+	const char *file;
+	unsigned long errors_shown;
+	int quiet;               /* after a refusal: libxml2's echo adds nothing */
+	const int *refused;      /* the current source's refusal flag */
+};
+
+static xmlParserInputPtr deny_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)id;
+	(void)ctxt;
+	eu_warnx("refused to load external entity %s", url ? url : "(no URL)");
+	return NULL;
+}
+
+/* Every libxml2 message, in our one format. */
+static void xml_error(void *arg, xmlErrorPtr e)
+{
+	eu_apps *A = arg;
+	char msg[512];
+
+	if (!e || !e->message)
+		return;
+	snprintf(msg, sizeof msg, "%s", e->message);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (A && (A->quiet || (A->refused && *A->refused) || ++A->errors_shown > 20))
+		return;         /* one broken file must not flood the log */
+	eu_warn_at_col(A && A->file ? A->file : (e->file ? e->file : "-"), e->line, e->int2,
+		       "%s%s", e->level == XML_ERR_WARNING ? "warning: " : "", msg);
+}
+
+/* XPath compile errors during profile loading go here instead. */
+static char xpath_err[256];
+static void xpath_error(void *arg, xmlErrorPtr e)
+{
+	(void)arg;
+	if (e && e->message) {
+		snprintf(xpath_err, sizeof xpath_err, "%s", e->message);
+		size_t n = strlen(xpath_err);
+		while (n && xpath_err[n - 1] == '\n')
+			xpath_err[--n] = '\0';
+	}
+}
+
+static int prefix_split(struct profile *p, const char *qname, char **local, char **ns)
+{
+	const char *colon = strchr(qname, ':');
+
+	if (!colon) {
+		*local = eu_xstrdup(qname);
+		*ns = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < p->nns; i++)
+		if (strlen(p->ns_prefix[i]) == (size_t)(colon - qname) &&
+		    strncmp(p->ns_prefix[i], qname, (size_t)(colon - qname)) == 0) {
+			*local = eu_xstrdup(colon + 1);
+			*ns = eu_xstrdup(p->ns_uri[i]);
+			return 0;
+		}
+	return -1;
+}
+
+static xmlXPathCompExprPtr compile_xpath(struct profile *p, xmlXPathContextPtr ctx,
+					 const eu_table *t, size_t r, long c, const char *expr)
+{
+	xpath_err[0] = '\0';
+	xmlXPathCompExprPtr xp = xmlXPathCtxtCompile(ctx, (const xmlChar *)expr);
+	if (!xp) {
+		eu_table_error(t, r, c, "XPath '%s' does not compile%s%s", expr,
+			       xpath_err[0] ? ": " : "", xpath_err);
+		(void)p;
+	}
+	return xp;
+}
+
+static void profile_free(struct profile *p)
+{
+	free(p->name);
+	free(p->path);
+	for (size_t i = 0; i < p->ndetect; i++) {
+		free(p->detect_local[i]);
+		free(p->detect_ns[i]);
+	}
+	for (size_t i = 0; i < p->nns; i++) {
+		free(p->ns_prefix[i]);
+		free(p->ns_uri[i]);
+	}
+	free(p->rec_local);
+	free(p->rec_ns);
+	struct rule *lists[2] = {p->rules, p->prules};
+	size_t counts[2] = {p->nrules, p->nprules};
+	for (int l = 0; l < 2; l++) {
+		for (size_t i = 0; i < counts[l]; i++) {
+			free(lists[l][i].src);
+			free(lists[l][i].value);
+			xmlXPathFreeCompExpr(lists[l][i].xp);
+			xmlXPathFreeCompExpr(lists[l][i].cur);
+		}
+		free(lists[l]);
+	}
+}
+
+static int profile_load(struct profile *p, const char *dir, const char *file)
+{
+	static const char *const req[] = {"kind", "column", "xpath", NULL};
+	eu_table t;
+	int rc = 0;
+
+	memset(p, 0, sizeof *p);
+	if (eu_table_load(&t, dir, file, req) < 0) {
+		eu_table_free(&t);
+		return -1;
+	}
+	p->path = eu_xstrdup(t.path);
+	p->name = eu_xstrdup(file);
+	char *dot = strrchr(p->name, '.');
+	if (dot)
+		*dot = '\0';
+	long ck = eu_table_col(&t, "kind"), cc = eu_table_col(&t, "column"),
+	     cx = eu_table_col(&t, "xpath"), co = eu_table_col(&t, "option");
+
+	/* Namespaces first: XPaths on any line may use them. */
+	for (size_t r = 0; r < t.nrows; r++) {
+		if (strcmp(eu_table_get(&t, r, ck), "ns") != 0)
+			continue;
+		if (p->nns == 8) {
+			eu_table_error(&t, r, ck, "at most 8 namespaces");
+			rc = -1;
+			continue;
+		}
+		p->ns_prefix[p->nns] = eu_xstrdup(eu_table_get(&t, r, cc));
+		p->ns_uri[p->nns++] = eu_xstrdup(eu_table_get(&t, r, cx));
+	}
+	xmlXPathContextPtr ctx = xmlXPathNewContext(NULL);
+	for (size_t i = 0; i < p->nns; i++)
+		xmlXPathRegisterNs(ctx, (const xmlChar *)p->ns_prefix[i], (const xmlChar *)p->ns_uri[i]);
+	xmlSetStructuredErrorFunc(NULL, xpath_error);
+
+	p->rules = eu_xcalloc(t.nrows + 1, sizeof *p->rules);
+	p->prules = eu_xcalloc(t.nrows + 1, sizeof *p->prules);
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *kind = eu_table_get(&t, r, ck), *col = eu_table_get(&t, r, cc),
+			   *x = eu_table_get(&t, r, cx), *opt = eu_table_get(&t, r, co);
+		if (!strcmp(kind, "ns"))
+			continue;
+		if (!strcmp(kind, "detect")) {
+			if (p->ndetect < 4) {
+				p->detect_local[p->ndetect] = eu_xstrdup(x);
+				p->detect_ns[p->ndetect++] = eu_xstrdup(opt);
+			}
+			continue;
+		}
+		if (!strcmp(kind, "record")) {
+			free(p->rec_local);
+			free(p->rec_ns);
+			if (prefix_split(p, x, &p->rec_local, &p->rec_ns) < 0) {
+				eu_table_error(&t, r, cx, "undeclared namespace prefix in '%s'", x);
+				p->rec_local = NULL;
+				rc = -1;
+			}
+			continue;
+		}
+		struct rule ru = {0};
+		static const struct { const char *name; enum kind k; } kinds[] = {
+			{"const", K_CONST}, {"field", K_FIELD}, {"text", K_TEXT}, {"list", K_LIST},
+			{"date", K_DATE}, {"amount", K_AMOUNT}, {"partners", K_PARTNERS}, {"partner", K_PARTNER},
+		};
+		size_t k;
+		for (k = 0; k < sizeof kinds / sizeof *kinds; k++)
+			if (!strcmp(kinds[k].name, kind))
+				break;
+		if (k == sizeof kinds / sizeof *kinds) {
+			eu_table_error(&t, r, ck, "unknown kind '%s'", kind);
+			rc = -1;
+			continue;
+		}
+		ru.kind = kinds[k].k;
+		if (ru.kind == K_PARTNER) {
+			ru.col = -1;
+			for (int a = 0; a < EU_P_NATTR; a++)
+				if (!strcmp(eu_pattr_names[a], col))
+					ru.col = a;
+		} else {
+			ru.col = eu_canon_index(col);
+			if (ru.col == EU_C_ORIGIN || ru.col == EU_C_WARNINGS || ru.col == EU_C_REJECT)
+				ru.col = -1;
+		}
+		if (ru.col < 0) {
+			eu_table_error(&t, r, cc, "'%s' is not a column a profile can fill", col);
+			rc = -1;
+			continue;
+		}
+		if (ru.kind == K_PARTNERS && ru.col != EU_C_PARTNERS) {
+			eu_table_error(&t, r, cc, "partners rows fill the partners column");
+			rc = -1;
+			continue;
+		}
+		ru.src = eu_xstrdup(x);
+		if (ru.kind == K_CONST) {
+			ru.value = eu_xstrdup(x);
+		} else {
+			ru.xp = compile_xpath(p, ctx, &t, r, cx, x);
+			if (!ru.xp) {
+				rc = -1;
+				free(ru.src);
+				continue;
+			}
+		}
+		if (ru.kind == K_AMOUNT && *opt) {
+			if (opt[0] == '@' || strchr(opt, '/')) {
+				ru.cur = compile_xpath(p, ctx, &t, r, co, opt);
+				if (!ru.cur)
+					rc = -1;
+			} else if (eu_strcaseeq(opt, "EUR") || eu_strcaseeq(opt, "DKK")) {
+				ru.value = eu_xstrdup(opt);
+			} else {
+				eu_table_error(&t, r, co, "currency must be @attribute, EUR or DKK, not '%s'", opt);
+				rc = -1;
+			}
+		}
+		if (ru.kind == K_PARTNER)
+			p->prules[p->nprules++] = ru;
+		else
+			p->rules[p->nrules++] = ru;
+	}
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].kind == K_PARTNERS)
+			p->partners = &p->rules[i];
+	if (!p->rec_local) {
+		eu_warn_at(t.path, 0, "profile has no record row: which element is one record?");
+		rc = -1;
+	}
+	int has_id = 0;
+	for (size_t i = 0; i < p->nrules; i++)
+		has_id |= p->rules[i].col == EU_C_ID;
+	if (!has_id) {
+		eu_warn_at(t.path, 0, "profile has no rule for the id column");
+		rc = -1;
+	}
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlXPathFreeContext(ctx);
+	eu_table_free(&t);
+	return rc;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n > m && strcmp(s + n - m, suf) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+eu_apps *eu_apps_new(const char *config_dir, const char *profile)
+{
+	eu_apps *A = eu_xcalloc(1, sizeof *A);
+	eu_settings s;
+	int rc = 0;
+
+	xmlInitParser();
+	xmlSetExternalEntityLoader(deny_entity);
+	if (eu_settings_load(&s, config_dir, "settings.csv") < 0 ||
+	    eu_setting_number(&s, "dkk_rate", 0.01, 1000, &A->dkk_rate) < 0)
+		rc = -1;
+	eu_settings_free(&s);
+
+	eu_buf dir = EU_BUF_INIT;
+	eu_buf_printf(&dir, "%s/profiles", config_dir);
+	if (profile && (strchr(profile, '/') || has_suffix(profile, ".csv"))) {
+		/* A path to a profile of the user's own. */
+		char *copy = eu_xstrdup(profile);
+		char *slash = strrchr(copy, '/');
+		A->p = eu_xcalloc(1, sizeof *A->p);
+		if (slash) {
+			*slash = '\0';
+			rc |= profile_load(&A->p[0], *copy ? copy : "/", slash + 1);
+		} else {
+			rc |= profile_load(&A->p[0], ".", copy);
+		}
+		A->np = 1;
+		A->forced = 1;
+		free(copy);
+	} else {
+		DIR *d = opendir(dir.p);
+		if (!d) {
+			eu_warn_at(dir.p, 0, "cannot open profile directory: %s", strerror(errno));
+			rc = -1;
+		} else {
+			char **names = NULL;
+			size_t n = 0;
+			struct dirent *de;
+			while ((de = readdir(d)))
+				if (has_suffix(de->d_name, ".csv")) {
+					names = eu_xrealloc(names, (n + 1) * sizeof *names);
+					names[n++] = eu_xstrdup(de->d_name);
+				}
+			closedir(d);
+			qsort(names, n, sizeof *names, cmp_str);
+			A->p = eu_xcalloc(n + 1, sizeof *A->p);
+			for (size_t i = 0; i < n; i++) {
+				char want[256];
+				snprintf(want, sizeof want, "%s.csv", profile ? profile : "");
+				if (profile && strcmp(names[i], want) != 0) {
+					free(names[i]);
+					continue;
+				}
+				rc |= profile_load(&A->p[A->np++], dir.p, names[i]);
+				free(names[i]);
+			}
+			free(names);
+			if (profile && A->np == 0) {
+				eu_warnx("no profile '%s' in %s", profile, dir.p);
+				rc = -1;
+			}
+			A->forced = profile != NULL;
+		}
+	}
+	eu_buf_free(&dir);
+	if (rc) {
+		eu_apps_free(A);
+		return NULL;
+	}
+	return A;
+}
+
+void eu_apps_free(eu_apps *A)
+{
+	if (!A)
+		return;
+	for (size_t i = 0; i < A->np; i++)
+		profile_free(&A->p[i]);
+	free(A->p);
+	for (size_t i = 0; i < A->capids; i++)
+		free(A->ids[i]);
+	free(A->ids);
+	free(A);
+}
+
+size_t eu_apps_nprofiles(const eu_apps *A) { return A->np; }
+const char *eu_apps_profile_name(const eu_apps *A, size_t i) { return A->p[i].name; }
+
+void eu_apps_write_header(eu_writer *w)
+{
+	for (int i = 0; i < EU_NCANON; i++)
+		eu_write_str(w, eu_canon_names[i]);
+	eu_write_end(w);
+}
+
+/* Remembers an id; returns 1 when it was seen before in this run. */
+static int seen_id(eu_apps *A, const char *id)
+{
+	if (A->nids * 2 >= A->capids) {
+		size_t ncap = A->capids ? A->capids * 2 : 256;
+		char **n = eu_xcalloc(ncap, sizeof *n);
+		for (size_t i = 0; i < A->capids; i++) {
+			if (!A->ids[i])
+				continue;
+			size_t h = 5381;
+			for (const char *c = A->ids[i]; *c; c++)
+				h = h * 33 + (unsigned char)*c;
+			for (h &= ncap - 1; n[h]; h = (h + 1) & (ncap - 1))
+				;
+			n[h] = A->ids[i];
+		}
+		free(A->ids);
+		A->ids = n;
+		A->capids = ncap;
+	}
+	size_t h = 5381;
+	for (const char *c = id; *c; c++)
+		h = h * 33 + (unsigned char)*c;
+	for (h &= A->capids - 1; A->ids[h]; h = (h + 1) & (A->capids - 1))
+		if (strcmp(A->ids[h], id) == 0)
+			return 1;
+	A->ids[h] = eu_xstrdup(id);
+	A->nids++;
+	return 0;
+}
+
+static xmlXPathObjectPtr eval_at(xmlXPathContextPtr ctx, xmlNodePtr node, xmlXPathCompExprPtr xp)
+{
+	ctx->node = node;
+	return xmlXPathCompiledEval(xp, ctx);
+}
+
+/* The string value of an XPath result: the first node's content, or the
+ * whole list ';'-joined.  Appends to out; returns the first node, if any. */
+static xmlNodePtr value_of(xmlXPathObjectPtr o, int all, eu_buf *out)
+{
+	xmlNodePtr first = NULL;
+
+	if (!o)
+		return NULL;
+	if (o->type == XPATH_NODESET) {
+		xmlNodeSetPtr ns = o->nodesetval;
+		int n = ns ? ns->nodeNr : 0;
+		for (int i = 0; i < n && (all || i == 0); i++) {
+			xmlChar *c = xmlNodeGetContent(ns->nodeTab[i]);
+			if (!first)
+				first = ns->nodeTab[i];
+			if (c) {
+				if (all && out->len)
+					eu_buf_addc(out, ';');
+				eu_buf_adds(out, (const char *)c);
+				xmlFree(c);
+			}
+		}
+	} else {
+		xmlChar *c = xmlXPathCastToString(o);
+		if (c) {
+			eu_buf_adds(out, (const char *)c);
+			xmlFree(c);
+		}
+	}
+	return first;
+}
+
+static void add_warning(eu_buf *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add_warning(eu_buf *w, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (w->len)
+		eu_buf_adds(w, "; ");
+	eu_buf_adds(w, msg);
+}
+
+/* Keeps line breaks (as LF) but trims each end. */
+static void tidy_text(eu_buf *out, const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r') {
+			if (i + 1 < n && s[i + 1] == '\n')
+				continue;
+			eu_buf_addc(out, '\n');
+		} else {
+			eu_buf_addc(out, s[i]);
+		}
+	}
+}
+
+static void map_record(eu_apps *A, const struct profile *p, xmlXPathContextPtr ctx,
+		       xmlNodePtr rec, eu_buf *val, eu_buf *warn)
+{
+	eu_buf raw = EU_BUF_INIT, cur = EU_BUF_INIT;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct rule *ru = &p->rules[i];
+		eu_buf *v = &val[ru->col];
+		if (v->len)
+			continue;      /* an earlier row for this column won */
+		if (ru->kind == K_CONST) {
+			eu_buf_adds(v, ru->value);
+			continue;
+		}
+		xmlXPathObjectPtr o = eval_at(ctx, rec, ru->xp);
+		eu_buf_clear(&raw);
+		if (ru->kind == K_PARTNERS) {
+			xmlNodeSetPtr ns = o && o->type == XPATH_NODESET ? o->nodesetval : NULL;
+			for (int k = 0; ns && k < ns->nodeNr; k++) {
+				eu_buf attr[EU_P_NATTR];
+				const char *av[EU_P_NATTR] = {0};
+				for (int a = 0; a < EU_P_NATTR; a++)
+					attr[a] = (eu_buf)EU_BUF_INIT;
+				for (size_t q = 0; q < p->nprules; q++) {
+					const struct rule *pr = &p->prules[q];
+					if (attr[pr->col].len)
+						continue;
+					eu_buf_clear(&raw);
+					xmlXPathObjectPtr po = eval_at(ctx, ns->nodeTab[k], pr->xp);
+					value_of(po, 0, &raw);
+					xmlXPathFreeObject(po);
+					eu_collapse_ws(&attr[pr->col], raw.p ? raw.p : "", raw.len);
+				}
+				for (int a = 0; a < EU_P_NATTR; a++)
+					av[a] = attr[a].p;
+				if (attr[EU_P_NAME].len)
+					eu_partner_encode(v, av);
+				else
+					add_warning(warn, "partners: a partner without a name was left out");
+				for (int a = 0; a < EU_P_NATTR; a++)
+					eu_buf_free(&attr[a]);
+			}
+			xmlXPathFreeObject(o);
+			continue;
+		}
+		xmlNodePtr node = value_of(o, ru->kind == K_LIST, &raw);
+		const char *s = raw.p ? raw.p : "";
+		switch (ru->kind) {
+		case K_TEXT:
+			tidy_text(v, s);
+			break;
+		case K_DATE: {
+			eu_buf t = EU_BUF_INIT;
+			eu_collapse_ws(&t, s, raw.len);
+			if (t.len) {
+				long d = eu_parse_date(t.p);
+				if (d >= 0)
+					eu_fmt_date(v, d);
+				else
+					add_warning(warn, "%s: '%s' is not a date", eu_canon_names[ru->col], t.p);
+			}
+			eu_buf_free(&t);
+			break;
+		}
+		case K_AMOUNT: {
+			eu_buf t = EU_BUF_INIT;
+			eu_collapse_ws(&t, s, raw.len);
+			if (t.len) {
+				double amount;
+				enum eu_currency c, dflt = EU_CUR_EUR;
+				eu_buf_clear(&cur);
+				if (ru->cur && node) {
+					xmlXPathObjectPtr co = eval_at(ctx, node, ru->cur);
+					value_of(co, 0, &cur);
+					xmlXPathFreeObject(co);
+				} else if (ru->value) {
+					eu_buf_adds(&cur, ru->value);
+				}
+				if (cur.len && eu_strcaseeq(cur.p, "DKK"))
+					dflt = EU_CUR_DKK;
+				else if (cur.len && !eu_strcaseeq(cur.p, "EUR"))
+					add_warning(warn, "unknown currency '%s', read as EUR", cur.p);
+				if (eu_parse_amount(t.p, &amount, &c) == 0 && amount >= 0)
+					eu_fmt_amount(v, eu_to_eur(amount, c, dflt, A->dkk_rate));
+				else
+					add_warning(warn, "%s: '%s' is not an amount", eu_canon_names[ru->col], t.p);
+			}
+			eu_buf_free(&t);
+			break;
+		}
+		default:     /* K_FIELD, K_LIST */
+			eu_collapse_ws(v, s, raw.len);
+			break;
+		}
+		xmlXPathFreeObject(o);
+	}
+	eu_buf_free(&raw);
+	eu_buf_free(&cur);
+}
+
+static void emit(eu_writer *w, eu_buf *val)
+{
+	for (int i = 0; i < EU_NCANON; i++)
+		eu_write_field(w, val[i].p ? val[i].p : "", val[i].len, 0);
+	eu_write_end(w);
+}
+
+static const struct profile *detect(eu_apps *A, const char *local, const char *ns)
+{
+	for (size_t i = 0; i < A->np; i++) {
+		if (A->forced)
+			return &A->p[i];
+		for (size_t k = 0; k < A->p[i].ndetect; k++)
+			if (!strcmp(A->p[i].detect_local[k], local) &&
+			    !strcmp(A->p[i].detect_ns[k], ns ? ns : ""))
+				return &A->p[i];
+	}
+	return NULL;
+}
+
+#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_NOXINCNODE)
+
+/* Maps one record element and writes it; reject, when set, sends it on as
+ * rejected with that reason. */
+static void emit_node(eu_apps *A, const struct profile *p, xmlXPathContextPtr ctx,
+		      xmlNodePtr node, long line, const char *name, eu_writer *w,
+		      eu_buf *val, eu_buf *warn, int *status, const char *reject)
+{
+	for (int i = 0; i < EU_NCANON; i++)
+		eu_buf_clear(&val[i]);
+	eu_buf_clear(warn);
+	eu_origin_format(&val[EU_C_ORIGIN], name, line);
+	map_record(A, p, ctx, node, val, warn);
+	eu_buf_add(&val[EU_C_WARNINGS], warn->p ? warn->p : "", warn->len);
+	if (reject) {
+		eu_buf_adds(&val[EU_C_REJECT], reject);
+		eu_warn_at(name, line, "record %s: %s", val[EU_C_ID].len ? val[EU_C_ID].p : "?", reject);
+		eu_status_raise(status, EU_EXIT_BADREC);
+	} else if (!val[EU_C_ID].len) {
+		eu_buf_adds(&val[EU_C_REJECT], "the record has no id");
+		eu_warn_at(name, line, "record without an id: passed on as rejected");
+		eu_status_raise(status, EU_EXIT_BADREC);
+	} else if (seen_id(A, val[EU_C_ID].p)) {
+		eu_warn_at(name, line, "id %s appears more than once in this run", val[EU_C_ID].p);
+	}
+	if (warn->len && !reject)
+		eu_warn_at(name, line, "record %s: %s", val[EU_C_ID].len ? val[EU_C_ID].p : "?", warn->p);
+	emit(w, val);
+}
+
+static int is_record(const struct profile *p, xmlNodePtr n)
+{
+	const char *ns = n->ns && n->ns->href ? (const char *)n->ns->href : "";
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, p->rec_local) == 0 &&
+	       strcmp(ns, p->rec_ns ? p->rec_ns : "") == 0;
+}
+
+/* After a parse error the reader stops, but the tree the parser built so
+ * far is still there: records after the last one written were complete
+ * except, perhaps, the last, which goes on as rejected.  So a broken file
+ * keeps every record it completed, and loses none silently. */
+static void salvage(eu_apps *A, const struct profile *p, xmlXPathContextPtr ctx, xmlNodePtr root,
+		    long after, const char *name, eu_writer *w, eu_buf *val, eu_buf *warn,
+		    int *status, unsigned long *records)
+{
+	xmlNodePtr found[2] = {NULL, NULL};   /* the previous and the current candidate */
+
+	for (xmlNodePtr n = root; n;) {
+		if (is_record(p, n)) {
+			if (xmlGetLineNo(n) > after) {
+				if (found[1]) {
+					emit_node(A, p, ctx, found[1], xmlGetLineNo(found[1]), name, w, val, warn, status, NULL);
+					(*records)++;
+				}
+				found[1] = n;
+			}
+		} else if (n->children && n->type == XML_ELEMENT_NODE) {
+			n = n->children;
+			continue;
+		}
+		while (n && !n->next && n != root)
+			n = n->parent;
+		if (!n || n == root)
+			break;
+		n = n->next;
+	}
+	if (found[1])
+		emit_node(A, p, ctx, found[1], xmlGetLineNo(found[1]), name, w, val, warn, status,
+			  "the XML breaks inside or just after this record; it may be incomplete");
+}
+
+/* The prolog scan: refuses a DTD before libxml2 parses any of it. */
+struct source {
+	int fd;
+	const char *mem;
+	size_t memlen, mempos;
+	int in_prolog;
+	char tail[16];
+	size_t ntail;
+	int refused;
+	long line;               /* of the prolog, for the refusal message */
+};
+
+static int scan_prolog(struct source *src, const char *buf, int n)
+{
+	/* Look at the bytes before the root element, keeping a few from the
+	 * previous chunk so a keyword split across reads is still seen. */
+	char win[4096 + 16];
+	int i = 0;
+
+	while (i < n && src->in_prolog) {
+		int take = n - i > 4096 ? 4096 : n - i;
+		memcpy(win, src->tail, src->ntail);
+		memcpy(win + src->ntail, buf + i, (size_t)take);
+		size_t wl = src->ntail + (size_t)take;
+		for (size_t k = 0; k + 1 < wl; k++) {
+			if (win[k] == '\n' && k >= src->ntail)
+				src->line++;
+			if (win[k] != '<')
+				continue;
+			unsigned char c = (unsigned char)win[k + 1];
+			if (c == '!' && (k + 2 >= wl || win[k + 2] != '-')) {
+				if (wl - k >= 9 && (memcmp(win + k, "<!DOCTYPE", 9) == 0 || memcmp(win + k, "<!ENTITY", 8) == 0)) {
+					src->refused = 1;
+					return -1;
+				}
+			} else if (c != '?' && c != '!') {
+				src->in_prolog = 0;     /* the root element starts */
+				break;
+			}
+		}
+		size_t keep = wl < 15 ? wl : 15;
+		memcpy(src->tail, win + wl - keep, keep);
+		src->ntail = keep;
+		i += take;
+	}
+	return 0;
+}
+
+static int src_read(void *ctx, char *buf, int len)
+{
+	struct source *src = ctx;
+	int n;
+
+	if (src->mem) {
+		size_t left = src->memlen - src->mempos;
+		n = (int)(left < (size_t)len ? left : (size_t)len);
+		memcpy(buf, src->mem + src->mempos, (size_t)n);
+		src->mempos += (size_t)n;
+	} else {
+		ssize_t got;
+		do
+			got = read(src->fd, buf, (size_t)len);
+		while (got < 0 && errno == EINTR);
+		if (got < 0)
+			return -1;
+		n = (int)got;
+	}
+	if (src->in_prolog && scan_prolog(src, buf, n) < 0)
+		return -1;
+	return n;
+}
+
+static int src_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static int read_source(eu_apps *A, struct source *src, const char *name, eu_writer *w)
+{
+	const struct profile *p = NULL;
+	xmlXPathContextPtr ctx = NULL;
+	xmlNodePtr root = NULL;
+	xmlDocPtr doc = NULL;
+	eu_buf val[EU_NCANON], warn = EU_BUF_INIT;
+	int status = EU_EXIT_OK, rc = 1, advanced = 0;
+	unsigned long records = 0;
+	long last_line = 0;
+
+	src->in_prolog = 1;
+	src->line = 1;
+	A->refused = &src->refused;
+	xmlTextReaderPtr r = xmlReaderForIO(src_read, src_close, src, name, NULL, XML_OPTIONS);
+	if (!r) {
+		if (src->refused) {
+			eu_warn_at(name, src->line, "document type declaration refused: exports must not carry a DTD or entity declarations");
+			A->refused = NULL;
+			return EU_EXIT_INPUT;
+		}
+		eu_warn_at(name, 0, "cannot start the XML reader");
+		A->refused = NULL;
+		return EU_EXIT_INPUT;
+	}
+	for (int i = 0; i < EU_NCANON; i++)
+		val[i] = (eu_buf)EU_BUF_INIT;
+	A->file = name;
+	A->errors_shown = 0;
+	A->quiet = 0;
+	xmlTextReaderSetStructuredErrorHandler(r, xml_error, A);
+
+	for (;;) {
+		/* After Next() the reader already stands on the following
+		 * node, which must be looked at before reading on. */
+		if (!advanced && (rc = xmlTextReaderRead(r)) != 1)
+			break;
+		advanced = 0;
+		int type = xmlTextReaderNodeType(r);
+		if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
+			src->refused = 1;
+			rc = -1;
+			break;
+		}
+		if (type != XML_READER_TYPE_ELEMENT)
+			continue;
+		const char *local = (const char *)xmlTextReaderConstLocalName(r);
+		const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
+		if (!p) {
+			p = detect(A, local, ns);
+			if (!p) {
+				xmlNodePtr cur = xmlTextReaderCurrentNode(r);
+				eu_warn_at(name, cur ? xmlGetLineNo(cur) : xmlTextReaderGetParserLineNumber(r),
+					   "no profile matches the root element {%s}%s; name one with --profile",
+					   ns ? ns : "", local);
+				status = EU_EXIT_INPUT;
+				goto done;
+			}
+			/* Not xmlTextReaderCurrentDoc(): it makes the reader
+			 * keep every node, and memory would grow with the file. */
+			root = xmlTextReaderCurrentNode(r);
+			ctx = xmlXPathNewContext(root ? root->doc : NULL);
+			for (size_t i = 0; i < p->nns; i++)
+				xmlXPathRegisterNs(ctx, (const xmlChar *)p->ns_prefix[i], (const xmlChar *)p->ns_uri[i]);
+		}
+		if (strcmp(local, p->rec_local) != 0 || strcmp(ns ? ns : "", p->rec_ns ? p->rec_ns : "") != 0)
+			continue;
+		xmlNodePtr node = xmlTextReaderExpand(r);
+		if (!node) {
+			rc = -1;
+			break;
+		}
+		last_line = xmlGetLineNo(node);
+		emit_node(A, p, ctx, node, last_line, name, w, val, &warn, &status, NULL);
+		records++;
+		if (eu_writer_error(w))
+			goto done;
+		if ((rc = xmlTextReaderNext(r)) != 1)
+			break;
+		advanced = 1;
+	}
+	if (rc < 0 && src->refused)
+		goto refused;
+	if (rc < 0) {
+		A->quiet = 1;
+		/* Reading is over, so keeping the tree no longer costs memory:
+		 * now it is safe to take the document and walk what was built. */
+		doc = xmlTextReaderCurrentDoc(r);
+		if (!root && doc)
+			root = xmlDocGetRootElement(doc);
+		if (!p && root) {
+			const char *rns = root->ns && root->ns->href ? (const char *)root->ns->href : "";
+			p = detect(A, (const char *)root->name, rns);
+			if (p) {
+				ctx = xmlXPathNewContext(doc);
+				for (size_t i = 0; i < p->nns; i++)
+					xmlXPathRegisterNs(ctx, (const xmlChar *)p->ns_prefix[i], (const xmlChar *)p->ns_uri[i]);
+			}
+		}
+		if (p && root)
+			salvage(A, p, ctx, root, last_line, name, w, val, &warn, &status, &records);
+		eu_warn_at(name, 0, "not well-formed XML: %lu complete records were kept", records);
+		status = EU_EXIT_INPUT;
+	} else if (!p) {
+		eu_warn_at(name, 0, "no XML element found");
+		status = EU_EXIT_INPUT;
+	}
+	goto done;
+refused:
+	eu_warn_at(name, src->line, "document type declaration refused: exports must not carry a DTD or entity declarations");
+	status = EU_EXIT_INPUT;
+done:
+	xmlXPathFreeContext(ctx);
+	xmlFreeTextReader(r);
+	xmlFreeDoc(doc);     /* only set when taken from the reader above */
+	A->refused = NULL;
+	for (int i = 0; i < EU_NCANON; i++)
+		eu_buf_free(&val[i]);
+	eu_buf_free(&warn);
+	A->file = NULL;
+	return status;
+}
+
+int eu_apps_read_fd(eu_apps *A, int fd, const char *name, eu_writer *w)
+{
+	struct source src = {.fd = fd};
+
+	return read_source(A, &src, name, w);
+}
+
+int eu_apps_read_mem(eu_apps *A, const char *buf, size_t len, const char *name, eu_writer *w)
+{
+	struct source src = {.fd = -1, .mem = buf ? buf : "", .memlen = len};
+
+	return read_source(A, &src, name, w);
+}
