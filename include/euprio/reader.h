@@ -21,6 +21,7 @@ typedef struct eu_reader_opts {
 	size_t chunk;          /* read size in bytes; 0 means 64 KiB */
 	int check_utf8;        /* reject rows that are not valid UTF-8 */
 	int check_width;       /* rows must have as many fields as the header */
+	int cp1252;            /* input is Windows-1252: convert to UTF-8 */
 } eu_reader_opts;
 
 #define EU_DEFAULT_MAX_FIELD (8u << 20)
@@ -37,6 +38,11 @@ eu_reader *eu_reader_fdopen(int fd, const char *name, const eu_reader_opts *opts
 eu_reader *eu_reader_mem(const void *buf, size_t len, const char *name,
 			 const eu_reader_opts *opts);
 void eu_reader_close(eu_reader *r);
+
+/* Gives the reader bytes that were already read from its descriptor (to
+ * sniff the dialect); they are parsed before anything else.  Call before
+ * the first eu_reader_next(). */
+void eu_reader_prepend(eu_reader *r, const void *buf, size_t len);
 
 /* Returns 1 and fills *row, 0 at end of input, -1 on a read error (errno
  * set).  A row the reader cannot trust (ragged, over-long field, NUL byte,

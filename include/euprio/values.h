@@ -24,6 +24,8 @@ enum eu_currency { EU_CUR_UNKNOWN = 0, EU_CUR_EUR, EU_CUR_DKK };
  * the text names, or EU_CUR_UNKNOWN.  Returns 0, or -1 when s is not an
  * amount or is beyond any budget (1e12). */
 int eu_parse_amount(const char *s, double *value, enum eu_currency *cur);
+/* The same with the decimal separator fixed ('.' or ','; 0 guesses). */
+int eu_parse_amount_dec(const char *s, char dec, double *value, enum eu_currency *cur);
 
 /* Converts to EUR: DKK at rate DKK per EUR; unknown counts as dflt. */
 double eu_to_eur(double v, enum eu_currency cur, enum eu_currency dflt, double dkk_rate);

@@ -9,6 +9,7 @@
  * input size. */
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -74,6 +75,12 @@ struct eu_reader {
 
 	unsigned long rows;
 	unsigned long long bytes;
+
+	unsigned char *pre;  /* bytes to parse before reading the descriptor */
+	size_t prelen, prepos;
+	iconv_t cd;          /* Windows-1252 to UTF-8, when asked */
+	unsigned char *raw;  /* undecoded bytes */
+	size_t rawlen;
 };
 
 /* libcsv's realloc hook has no user pointer, so the field cap is per
@@ -228,6 +235,16 @@ static eu_reader *reader_new(const char *name, const eu_reader_opts *opts)
 		r->o.chunk = 64 * 1024;
 	field_cap = r->o.max_field;
 	r->chunk = r->o.chunk;
+	r->cd = (iconv_t)-1;
+	if (r->o.cp1252) {
+		r->cd = iconv_open("UTF-8", "CP1252");
+		if (r->cd == (iconv_t)-1) {
+			free(r);
+			return NULL;
+		}
+		if (r->chunk < 16)
+			r->chunk = 16;
+	}
 	r->in = eu_xmalloc(r->chunk < 4 ? 4 : r->chunk);
 	r->name = eu_xstrdup(name);
 	r->fd = -1;
@@ -301,6 +318,10 @@ void eu_reader_close(eu_reader *r)
 	free(r->flen);
 	free(r->q);
 	free(r->fptr);
+	free(r->pre);
+	free(r->raw);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
 	if (r->hdr_f) {
 		for (size_t i = 0; i < r->hdr.n; i++)
 			free(r->hdr_f[i]);
@@ -312,8 +333,16 @@ void eu_reader_close(eu_reader *r)
 
 /* Reads more bytes into the buffer.  Returns bytes read, 0 at EOF, -1 on
  * error. */
-static ssize_t fill_once(eu_reader *r, unsigned char *dst, size_t want)
+static ssize_t read_raw(eu_reader *r, unsigned char *dst, size_t want)
 {
+	if (r->prepos < r->prelen) {
+		size_t n = r->prelen - r->prepos;
+		if (n > want)
+			n = want;
+		memcpy(dst, r->pre + r->prepos, n);
+		r->prepos += n;
+		return (ssize_t)n;
+	}
 	if (r->mem) {
 		size_t n = r->memlen - r->mempos;
 		if (n > want)
@@ -328,6 +357,40 @@ static ssize_t fill_once(eu_reader *r, unsigned char *dst, size_t want)
 			continue;
 		return n;
 	}
+}
+
+/* Reads up to want bytes of UTF-8.  Windows-1252 input is decoded through
+ * iconv; each byte becomes at most three, so a third of the space is read
+ * raw.  A byte 1252 leaves undefined becomes U+FFFD rather than an error:
+ * one odd character must not cost the whole file. */
+static ssize_t fill_once(eu_reader *r, unsigned char *dst, size_t want)
+{
+	if (r->cd == (iconv_t)-1 || r->cd == NULL)
+		return read_raw(r, dst, want);
+	if (want < 4)
+		want = 4;
+	size_t rawwant = want / 3;
+	if (!r->raw)
+		r->raw = eu_xmalloc(r->chunk + 4);
+	ssize_t n = read_raw(r, r->raw, rawwant ? rawwant : 1);
+	if (n <= 0)
+		return n;
+	char *in = (char *)r->raw, *out = (char *)dst;
+	size_t inleft = (size_t)n, outleft = want;
+	while (inleft) {
+		if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1) {
+			if (errno == EILSEQ && outleft >= 3) {
+				memcpy(out, "\xef\xbf\xbd", 3);
+				out += 3;
+				outleft -= 3;
+				in++;
+				inleft--;
+				continue;
+			}
+			break;
+		}
+	}
+	return (ssize_t)(want - outleft);
 }
 
 static int fill(eu_reader *r)
@@ -470,6 +533,15 @@ int eu_reader_next(eu_reader *r, eu_row *row)
 	}
 	r->rows++;
 	return 1;
+}
+
+void eu_reader_prepend(eu_reader *r, const void *buf, size_t len)
+{
+	free(r->pre);
+	r->pre = eu_xmalloc(len ? len : 1);
+	memcpy(r->pre, buf, len);
+	r->prelen = len;
+	r->prepos = 0;
 }
 
 void eu_reader_set_width(eu_reader *r, size_t width)

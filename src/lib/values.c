@@ -156,6 +156,11 @@ static int word_is(const char *w, size_t n, const char *const *list)
 
 int eu_parse_amount(const char *s, double *value, enum eu_currency *cur)
 {
+	return eu_parse_amount_dec(s, 0, value, cur);
+}
+
+int eu_parse_amount_dec(const char *s, char forced, double *value, enum eu_currency *cur)
+{
 	static const char *const dkk[] = {"kr", "kr.", "dkk", "kroner", "danske kroner", NULL};
 	static const char *const eur[] = {"eur", "euro", "€", "eur.", NULL};
 	static const char *const mio[] = {"mio", "mio.", "million", "millioner", "mill", "mill.", "m", "mn", NULL};
@@ -238,7 +243,9 @@ int eu_parse_amount(const char *s, double *value, enum eu_currency *cur)
 	 * several are thousands (English), one is the Danish decimal comma. */
 	char *ld = strrchr(num, '.'), *lc = strrchr(num, ',');
 	char dec = 0;
-	if (ld && lc)
+	if (forced)
+		dec = forced;
+	else if (ld && lc)
 		dec = ld > lc ? '.' : ',';
 	else if (ld) {
 		int several = strchr(num, '.') != ld;
