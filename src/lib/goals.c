@@ -1,15 +1,24 @@
-/* Goal alignment.  The terms of one goal that read one field are joined
- * into a single alternation, each alternative tagged with (*MARK:n) so a
- * match tells which term it was, and JIT-compiled once per process.  One
- * pattern per goal (not one for all goals) because an alternation reports
- * only one alternative per position: "velfærdsteknologi" must count for
- * both G3 and G9.  Every match runs under the match and depth limits from
- * settings.csv; hitting one rejects the record rather than hiding a goal. */
+/* Goal alignment.
+ *
+ * Scanning every text once per term (or per goal) costs a pass per pattern,
+ * about 110 passes with the shipped terms.  Nearly every term starts with \b
+ * or ^, so instead each field is scanned once: the scan stops only at word
+ * boundaries whose first byte can begin some term (PCRE2's first-code-unit
+ * bitmap), and there runs one anchored alternation of all terms, each
+ * tagged with (*MARK:n) so a hit names its term.  An alternation reports one
+ * alternative per position, so at a hit the other goals' own anchored
+ * patterns are tried at the same spot: "velfærdsteknologi" counts for G3
+ * and G9.  Terms that start otherwise are scanned the plain way, one
+ * pattern per goal.  Everything is compiled and JIT-compiled once; every
+ * match runs under the limits from settings.csv, and hitting one rejects
+ * the record rather than hiding a goal. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <utf8proc.h>
 
 #include "euprio/config.h"
 #include "euprio/diag.h"
@@ -28,11 +37,31 @@ struct term {
 	long line;
 };
 
-struct combo {                   /* the terms of one goal for one field */
+struct combo {                   /* terms of one goal (or all goals) for one field */
 	size_t goal, field;
 	pcre2_code *re;
 	size_t *term;            /* mark n -> term index */
 	size_t nterm;
+};
+
+struct bucket {                  /* the word-start terms that can begin with one byte */
+	pcre2_code *re;          /* anchored alternation */
+	size_t *term;            /* mark n -> term index */
+	size_t nterm;
+};
+
+struct fieldplan {               /* the word-boundary scan of one field */
+	int any;                 /* the field has word-start terms */
+	struct bucket *buckets;  /* distinct term sets */
+	size_t nbuckets;
+	short first[256];        /* byte -> bucket, or -1 */
+	unsigned char *second;   /* [b << 8 | c]: can a term start with bytes b, c? */
+	uint16_t *third_idx;     /* [b << 8 | c] -> 1 + index into third, 0: no filter */
+	uint64_t (*third)[2];    /* ASCII bytes that can follow b, c */
+	pcre2_code **goal;       /* anchored, per goal, or NULL */
+	size_t **gterm;          /* per goal: mark n -> term index */
+	unsigned char (*gfirst)[256]; /* per goal: bytes its terms can start with */
+	uint8_t (*gsecond)[8192];     /* per goal: bit b << 8 | c, as second above */
 };
 
 struct eu_goals {
@@ -43,8 +72,9 @@ struct eu_goals {
 	size_t nfields;
 	struct term *terms;
 	size_t nterms;
-	struct combo *combos;
+	struct combo *combos;    /* the general terms, one pattern per goal and field */
 	size_t ncombos;
+	struct fieldplan plan[MAX_FIELDS];
 	double threshold;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
@@ -200,52 +230,220 @@ static int load_terms(eu_goals *G, const char *dir, pcre2_match_data *probe)
 	return rc;
 }
 
+static int starts_at_boundary(const char *pat)
+{
+	return strncmp(pat, "\\b", 2) == 0 || pat[0] == '^';
+}
+
+/* Joins terms into one alternation, each tagged with its mark. */
+static pcre2_code *combine(const eu_goals *G, const size_t *terms, size_t n, uint32_t extra, eu_buf *pat)
+{
+	int err;
+	PCRE2_SIZE off;
+
+	eu_buf_clear(pat);
+	eu_buf_adds(pat, "(?:");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			eu_buf_addc(pat, '|');
+		/* Anchored patterns run only where the scan has found a word
+		 * boundary, so a leading \b is already true there; dropping it
+		 * saves two Unicode property look-ups per term per stop.  The
+		 * mark goes last so start-of-match optimisations still see
+		 * each term's first unit. */
+		const char *tp = G->terms[terms[i]].pattern;
+		if ((extra & PCRE2_ANCHORED) && strncmp(tp, "\\b", 2) == 0)
+			tp += 2;
+		eu_buf_printf(pat, "(?:%s)(*MARK:%zu)", tp, i);
+	}
+	eu_buf_addc(pat, ')');
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat->p, pat->len, COMPILE_FLAGS | extra, &err, &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[200];
+		pcre2_get_error_message(err, msg, sizeof msg);
+		eu_warn_at(G->terms_path, 0, "the terms do not combine: %s", (char *)msg);
+		return NULL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
 static int build_combos(eu_goals *G)
 {
 	eu_buf pat = EU_BUF_INIT;
+	size_t *list = eu_xcalloc(G->nterms + 1, sizeof *list);
 	int rc = 0;
 
 	G->combos = eu_xcalloc(G->ngoals * G->nfields + 1, sizeof *G->combos);
-	for (size_t g = 0; g < G->ngoals; g++)
-		for (size_t f = 0; f < G->nfields; f++) {
-			struct combo *c = &G->combos[G->ncombos];
-			eu_buf_clear(&pat);
-			c->term = eu_xcalloc(G->nterms + 1, sizeof *c->term);
-			c->nterm = 0;
-			eu_buf_adds(&pat, "(?:");
-			for (size_t k = 0; k < G->nterms; k++) {
-				const struct term *tm = &G->terms[k];
-				if (tm->goal != g || !(tm->fields & (1u << f)))
+	for (size_t f = 0; f < G->nfields; f++) {
+		struct fieldplan *fp = &G->plan[f];
+		fp->goal = eu_xcalloc(G->ngoals, sizeof *fp->goal);
+		fp->gterm = eu_xcalloc(G->ngoals, sizeof *fp->gterm);
+		/* Word-start terms of every goal: one anchored alternation. */
+		size_t n = 0;
+		for (size_t k = 0; k < G->nterms; k++)
+			if ((G->terms[k].fields & (1u << f)) && starts_at_boundary(G->terms[k].pattern))
+				list[n++] = k;
+		memset(fp->first, 0xff, sizeof fp->first);
+		if (n) {
+			fp->any = 1;
+			/* Which bytes can each term start with?  PCRE2 knows. */
+			unsigned char (*can)[256] = eu_xcalloc(n, sizeof *can);
+			for (size_t i = 0; i < n; i++) {
+				int err;
+				PCRE2_SIZE off;
+				pcre2_code *one = pcre2_compile((PCRE2_SPTR)G->terms[list[i]].pattern, PCRE2_ZERO_TERMINATED,
+								COMPILE_FLAGS, &err, &off, NULL);
+				const uint8_t *bm = NULL;
+				uint32_t fcut = 0, fcu = 0;
+				if (one) {
+					pcre2_pattern_info(one, PCRE2_INFO_FIRSTBITMAP, &bm);
+					pcre2_pattern_info(one, PCRE2_INFO_FIRSTCODETYPE, &fcut);
+					pcre2_pattern_info(one, PCRE2_INFO_FIRSTCODEUNIT, &fcu);
+				}
+				for (int b = 0; b < 256; b++)
+					can[i][b] = bm ? (bm[b / 8] >> (b % 8)) & 1 : !(one && fcut == 1);
+				if (!bm && one && fcut == 1) {
+					can[i][fcu & 0xff] = 1;
+					if ((fcu >= 'a' && fcu <= 'z') || (fcu >= 'A' && fcu <= 'Z'))
+						can[i][(fcu ^ 0x20) & 0xff] = 1;
+					else if (fcu >= 0x80)
+						memset(can[i] + 0xc0, 1, 0x40);   /* any lead byte: be safe */
+				}
+				pcre2_code_free(one);
+			}
+			fp->gfirst = eu_xcalloc(G->ngoals, sizeof *fp->gfirst);
+			for (size_t i = 0; i < n; i++)
+				for (int b = 0; b < 256; b++)
+					fp->gfirst[G->terms[list[i]].goal][b] |= can[i][b];
+			/* One bucket per distinct set of terms; 'a' and 'A' share. */
+			size_t *set = eu_xcalloc(n + 1, sizeof *set);
+			fp->buckets = eu_xcalloc(256, sizeof *fp->buckets);
+			for (int b = 0; b < 256; b++) {
+				size_t m = 0;
+				for (size_t i = 0; i < n; i++)
+					if (can[i][b])
+						set[m++] = list[i];
+				if (!m)
 					continue;
-				if (c->nterm)
-					eu_buf_addc(&pat, '|');
-				/* The mark goes last so the start-of-match
-				 * optimisations still see each term's first unit. */
-				eu_buf_printf(&pat, "(?:%s)(*MARK:%zu)", tm->pattern, c->nterm);
-				c->term[c->nterm++] = k;
+				size_t q;
+				for (q = 0; q < fp->nbuckets; q++)
+					if (fp->buckets[q].nterm == m && !memcmp(fp->buckets[q].term, set, m * sizeof *set))
+						break;
+				if (q == fp->nbuckets) {
+					struct bucket *bk = &fp->buckets[fp->nbuckets++];
+					bk->term = eu_xcalloc(m, sizeof *bk->term);
+					memcpy(bk->term, set, m * sizeof *set);
+					bk->nterm = m;
+					bk->re = combine(G, set, m, PCRE2_ANCHORED, &pat);
+					if (!bk->re)
+						rc = -1;
+				}
+				fp->first[b] = (short)q;
 			}
-			eu_buf_addc(&pat, ')');
-			if (!c->nterm) {
-				free(c->term);
+			free(set);
+			free(can);
+			/* Which second bytes can follow?  A partial match of the
+			 * bucket against the two bytes says, without us parsing
+			 * patterns.  Non-ASCII pairs are always let through. */
+			fp->second = eu_xmalloc(65536);
+			memset(fp->second, 1, 65536);
+			pcre2_match_data *pmd = pcre2_match_data_create(2, NULL);
+			for (int b = 0; b < 0x80; b++) {
+				if (fp->first[b] < 0)
+					continue;
+				const struct bucket *bk = &fp->buckets[fp->first[b]];
+				for (int c = 1; c < 0x80; c++) {
+					char two[2] = {(char)b, (char)c};
+					int pr = pcre2_match(bk->re, (PCRE2_SPTR)two, 2, 0, PCRE2_PARTIAL_HARD, pmd, NULL);
+					fp->second[b << 8 | c] = pr >= 0 || pr == PCRE2_ERROR_PARTIAL;
+				}
+			}
+			/* And a third byte, for the pairs that pass: most words
+			 * of running text ("den", "for", "med") stop here. */
+			fp->third_idx = eu_xcalloc(65536, sizeof *fp->third_idx);
+			size_t nthird = 0, capthird = 0;
+			for (int b = 0; b < 0x80; b++) {
+				if (fp->first[b] < 0)
+					continue;
+				const struct bucket *bk = &fp->buckets[fp->first[b]];
+				for (int c = 1; c < 0x80; c++) {
+					if (!fp->second[b << 8 | c] || nthird == 65535)
+						continue;
+					uint64_t mask[2] = {0, 0};
+					for (int d = 1; d < 0x80; d++) {
+						char three[3] = {(char)b, (char)c, (char)d};
+						int pr = pcre2_match(bk->re, (PCRE2_SPTR)three, 3, 0, PCRE2_PARTIAL_HARD, pmd, NULL);
+						if (pr >= 0 || pr == PCRE2_ERROR_PARTIAL)
+							mask[d >> 6] |= 1ull << (d & 63);
+					}
+					if (nthird == capthird) {
+						capthird = capthird ? capthird * 2 : 256;
+						fp->third = eu_xrealloc(fp->third, capthird * sizeof *fp->third);
+					}
+					fp->third[nthird][0] = mask[0];
+					fp->third[nthird][1] = mask[1];
+					fp->third_idx[b << 8 | c] = (uint16_t)++nthird;
+				}
+			}
+			pcre2_match_data_free(pmd);
+			size_t *gl = eu_xcalloc(n + 1, sizeof *gl);
+			for (size_t g = 0; g < G->ngoals && fp->any; g++) {
+				size_t m = 0;
+				for (size_t i = 0; i < n; i++)
+					if (G->terms[list[i]].goal == g)
+						gl[m++] = list[i];
+				if (m) {
+					fp->goal[g] = combine(G, gl, m, PCRE2_ANCHORED, &pat);
+					fp->gterm[g] = eu_xcalloc(m, sizeof **fp->gterm);
+					memcpy(fp->gterm[g], gl, m * sizeof *gl);
+					if (!fp->goal[g])
+						rc = -1;
+				}
+			}
+			free(gl);
+			/* The same per goal, as bits, for the re-checks at a hit. */
+			pcre2_match_data *gmd = pcre2_match_data_create(2, NULL);
+			fp->gsecond = eu_xcalloc(G->ngoals, sizeof *fp->gsecond);
+			for (size_t g = 0; g < G->ngoals; g++) {
+				memset(fp->gsecond[g], 0xff, sizeof fp->gsecond[g]);
+				if (!fp->goal[g])
+					continue;
+				for (int b = 0; b < 0x80; b++)
+					for (int c = 1; c < 0x80; c++) {
+						char two[2] = {(char)b, (char)c};
+						int pr = pcre2_match(fp->goal[g], (PCRE2_SPTR)two, 2, 0, PCRE2_PARTIAL_HARD, gmd, NULL);
+						if (pr < 0 && pr != PCRE2_ERROR_PARTIAL)
+							fp->gsecond[g][(b << 8 | c) >> 3] &= (uint8_t)~(1u << (c & 7));
+					}
+			}
+			pcre2_match_data_free(gmd);
+		}
+		/* The other terms: one plain pattern per goal. */
+		for (size_t g = 0; g < G->ngoals; g++) {
+			size_t m = 0;
+			for (size_t k = 0; k < G->nterms; k++)
+				if (G->terms[k].goal == g && (G->terms[k].fields & (1u << f)) &&
+				    !starts_at_boundary(G->terms[k].pattern))
+					list[m++] = k;
+			if (!m)
 				continue;
-			}
-			int err;
-			PCRE2_SIZE off;
-			c->re = pcre2_compile((PCRE2_SPTR)pat.p, pat.len, COMPILE_FLAGS, &err, &off, NULL);
+			struct combo *c = &G->combos[G->ncombos];
+			c->term = eu_xcalloc(m, sizeof *c->term);
+			memcpy(c->term, list, m * sizeof *list);
+			c->nterm = m;
+			c->re = combine(G, list, m, 0, &pat);
 			if (!c->re) {
-				PCRE2_UCHAR msg[200];
-				pcre2_get_error_message(err, msg, sizeof msg);
-				eu_warn_at(G->terms_path, 0, "the terms of %s for %s do not combine: %s",
-					   G->ids[g], G->fields[f], (char *)msg);
 				free(c->term);
 				rc = -1;
 				continue;
 			}
-			pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
 			c->goal = g;
 			c->field = f;
 			G->ncombos++;
 		}
+	}
+	free(list);
 	eu_buf_free(&pat);
 	return rc;
 }
@@ -330,6 +528,25 @@ void eu_goals_free(eu_goals *G)
 		free(G->combos[i].term);
 	}
 	free(G->combos);
+	for (size_t f = 0; f < G->nfields; f++) {
+		struct fieldplan *fp = &G->plan[f];
+		for (size_t q = 0; q < fp->nbuckets; q++) {
+			pcre2_code_free(fp->buckets[q].re);
+			free(fp->buckets[q].term);
+		}
+		free(fp->buckets);
+		free(fp->second);
+		free(fp->third_idx);
+		free(fp->third);
+		free(fp->gfirst);
+		free(fp->gsecond);
+		for (size_t g = 0; fp->goal && g < G->ngoals; g++) {
+			pcre2_code_free(fp->goal[g]);
+			free(fp->gterm[g]);
+		}
+		free(fp->goal);
+		free(fp->gterm);
+	}
 	pcre2_match_context_free(G->mctx);
 	pcre2_jit_stack_free(G->jstack);
 	pcre2_match_data_free(G->md);
@@ -347,13 +564,14 @@ void eu_goals_result_free(eu_goals_result *r)
 	r->score = NULL;
 }
 
-static int limit_error(eu_buf *err, int rc, const eu_goals *G, const struct combo *c)
+static int limit_error(eu_buf *err, int rc, const eu_goals *G, const char *goal, const char *field)
 {
 	PCRE2_UCHAR msg[160];
 
+	(void)G;
 	pcre2_get_error_message(rc, msg, sizeof msg);
 	eu_buf_printf(err, "goal %s in %s: %s (the text is too complex for the terms; see regex_match_limit in settings.csv)",
-		      G->ids[c->goal], G->fields[c->field], (char *)msg);
+		      goal, field, (char *)msg);
 	return -1;
 }
 
@@ -383,84 +601,194 @@ static int excluded(const eu_goals *G, const struct term *tm, const char *text, 
 	return 0;
 }
 
+/* What one record has gathered so far. */
+struct acc {
+	const eu_goals *G;
+	double *tw;              /* per term: best weighted hit, 0 if none */
+	eu_buf *ev;              /* per goal: evidence text */
+	size_t *last_end;        /* per goal and field: where its last hit ended */
+	eu_goals_hit_fn hit;
+	void *hctx;
+};
+
+/* Counts a hit of term k in field f at [ms, me), unless its exclude
+ * pattern covers it.  Returns 0, or a PCRE2 error code. */
+static int count_hit(struct acc *a, size_t k, size_t f, const char *s, size_t n, size_t ms, size_t me)
+{
+	const eu_goals *G = a->G;
+	const struct term *tm = &G->terms[k];
+
+	if (tm->exclude) {
+		int xrc;
+		int x = excluded(G, tm, s, n, ms, me, &xrc);
+		if (xrc < 0)
+			return xrc;
+		if (x)
+			return 0;
+	}
+	if (a->hit)
+		a->hit(a->hctx, G->ids[tm->goal], G->fields[f], ms, s + ms, me - ms, tm->line, tm->pattern, tm->weight);
+	double w = tm->weight * G->fweight[f];
+	if (a->tw[k] == 0) {
+		/* Show the words as they stand in the text, short. */
+		size_t show = me - ms > 40 ? 40 : me - ms;
+		while (show < me - ms && show && ((unsigned char)s[ms + show] & 0xc0) == 0x80)
+			show--;
+		eu_buf *e = &a->ev[tm->goal];
+		if (e->len)
+			eu_buf_adds(e, ", ");
+		for (size_t i = 0; i < show; i++) {
+			char ch = s[ms + i];
+			eu_buf_addc(e, (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch);
+		}
+		eu_buf_printf(e, " (%s)", G->fields[f]);
+	}
+	if (w > a->tw[k])
+		a->tw[k] = w;
+	return 0;
+}
+
+static int is_word_char(const unsigned char *s, size_t n, size_t i, size_t *len)
+{
+	unsigned char c = s[i];
+
+	if (c < 0x80) {
+		*len = 1;
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+	}
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+	if (k < 1) {
+		*len = 1;            /* an invalid byte: never a word character */
+		return 0;
+	}
+	*len = (size_t)k;
+	utf8proc_category_t cat = utf8proc_category(cp);
+	return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+	       (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+}
+
+/* The word-boundary scan of one field: see the top of this file. */
+static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const char *s, size_t n, eu_buf *err)
+{
+	const eu_goals *G = a->G;
+	const unsigned char *u = (const unsigned char *)s;
+	int prev_word = 0;
+	size_t clen;
+
+	for (size_t i = 0; i < n; i += clen) {
+		int word = is_word_char(u, n, i, &clen);
+		int boundary = i == 0 || word != prev_word;
+		prev_word = word;
+		if (!boundary || fp->first[u[i]] < 0)
+			continue;
+		if (i + 1 < n) {
+			unsigned pair = (unsigned)u[i] << 8 | u[i + 1];
+			if (!fp->second[pair])
+				continue;
+			uint16_t t = fp->third_idx[pair];
+			unsigned char d = i + 2 < n ? u[i + 2] : 0;
+			if (t && d && d < 0x80 && !(fp->third[t - 1][d >> 6] & (1ull << (d & 63))))
+				continue;
+		}
+		const struct bucket *bk = &fp->buckets[fp->first[u[i]]];
+		int m = pcre2_jit_match(bk->re, (PCRE2_SPTR)s, n, i, 0, G->md, G->mctx);
+		if (m == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (m < 0)
+			return limit_error(err, m, G, G->ids[0], G->fields[f]);
+		PCRE2_SPTR mark = pcre2_get_mark(G->md);
+		size_t k = bk->term[mark ? strtoul((const char *)mark, NULL, 10) : 0];
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(G->md);
+		size_t ms = ov[0], me = ov[1], hit_goal = G->terms[k].goal;
+		size_t *last = &a->last_end[hit_goal];
+		if (ms >= *last) {
+			*last = me;
+			if ((m = count_hit(a, k, f, s, n, ms, me)) < 0)
+				return limit_error(err, m, G, G->ids[hit_goal], G->fields[f]);
+		}
+		/* The alternation names one goal; the others may match here too. */
+		for (size_t g = 0; g < G->ngoals; g++) {
+			if (g == hit_goal || !fp->goal[g] || i < a->last_end[g] || !fp->gfirst[g][u[i]])
+				continue;
+			if (i + 1 < n && !(fp->gsecond[g][(u[i] << 8 | u[i + 1]) >> 3] & (1u << (u[i + 1] & 7))))
+				continue;
+			m = pcre2_jit_match(fp->goal[g], (PCRE2_SPTR)s, n, i, 0, G->md, G->mctx);
+			if (m == PCRE2_ERROR_NOMATCH)
+				continue;
+			if (m < 0)
+				return limit_error(err, m, G, G->ids[g], G->fields[f]);
+			mark = pcre2_get_mark(G->md);
+			k = fp->gterm[g][mark ? strtoul((const char *)mark, NULL, 10) : 0];
+			ov = pcre2_get_ovector_pointer(G->md);
+			a->last_end[g] = ov[1];
+			if ((m = count_hit(a, k, f, s, n, ov[0], ov[1])) < 0)
+				return limit_error(err, m, G, G->ids[g], G->fields[f]);
+		}
+	}
+	return 0;
+}
+
 int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *len,
 		    eu_goals_result *res, eu_buf *err, eu_goals_hit_fn hit, void *hctx)
 {
-	/* Per term: the best field weight it was found with, 0 if not. */
 	double best[512];
-	double *tw = G->nterms <= 512 ? best : eu_xcalloc(G->nterms, sizeof *tw);
+	size_t ends[64];
+	struct acc a = {.G = G, .hit = hit, .hctx = hctx};
 	int rc = 0;
 
+	a.tw = G->nterms <= 512 ? best : eu_xcalloc(G->nterms, sizeof *a.tw);
+	a.last_end = G->ngoals <= 64 ? ends : eu_xcalloc(G->ngoals, sizeof *a.last_end);
 	if (!res->score)
 		res->score = eu_xcalloc(G->ngoals, sizeof *res->score);
 	for (size_t g = 0; g < G->ngoals; g++)
 		res->score[g] = 0;
 	for (size_t k = 0; k < G->nterms; k++)
-		tw[k] = 0;
+		a.tw[k] = 0;
 	eu_buf_clear(&res->goals);
 	eu_buf_clear(&res->strength);
 	eu_buf_clear(&res->evidence);
 	res->count = 0;
+	a.ev = eu_xcalloc(G->ngoals, sizeof *a.ev);
 
-	/* Evidence per goal: "term (field)" once each, in order found. */
-	eu_buf *ev = eu_xcalloc(G->ngoals, sizeof *ev);
-
-	for (size_t ci = 0; ci < G->ncombos && rc == 0; ci++) {
-		const struct combo *c = &G->combos[ci];
-		const char *s = text[c->field];
-		size_t n = len[c->field];
-		PCRE2_SIZE off = 0;
-		if (!n)
+	for (size_t f = 0; f < G->nfields && rc == 0; f++) {
+		if (!len[f])
 			continue;
-		while (off < n) {
-			int m = pcre2_match(c->re, (PCRE2_SPTR)s, n, off, 0, G->md, G->mctx);
-			if (m == PCRE2_ERROR_NOMATCH)
-				break;
-			if (m < 0) {
-				rc = limit_error(err, m, G, c);
-				break;
-			}
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(G->md);
-			size_t ms = ov[0], me = ov[1];
-			PCRE2_SPTR mark = pcre2_get_mark(G->md);
-			size_t k = c->term[mark ? strtoul((const char *)mark, NULL, 10) : 0];
-			const struct term *tm = &G->terms[k];
-			off = me > ms ? me : ms + 1;
-			if (tm->exclude) {
-				int xrc;
-				int x = excluded(G, tm, s, n, ms, me, &xrc);
-				if (xrc < 0) {
-					rc = limit_error(err, xrc, G, c);
+		for (size_t g = 0; g < G->ngoals; g++)
+			a.last_end[g] = 0;
+		if (G->plan[f].any)
+			rc = scan_field(&a, &G->plan[f], f, text[f], len[f], err);
+		/* Terms that need not start at a boundary: the plain way. */
+		for (size_t ci = 0; ci < G->ncombos && rc == 0; ci++) {
+			const struct combo *c = &G->combos[ci];
+			if (c->field != f)
+				continue;
+			const char *s = text[f];
+			size_t n = len[f];
+			PCRE2_SIZE off = 0;
+			while (off < n) {
+				int m = pcre2_match(c->re, (PCRE2_SPTR)s, n, off, 0, G->md, G->mctx);
+				if (m == PCRE2_ERROR_NOMATCH)
+					break;
+				if (m < 0) {
+					rc = limit_error(err, m, G, G->ids[c->goal], G->fields[f]);
 					break;
 				}
-				if (x)
-					continue;
-			}
-			if (hit)
-				hit(hctx, G->ids[c->goal], G->fields[c->field], ms, s + ms, me - ms,
-				    tm->line, tm->pattern, tm->weight);
-			double w = tm->weight * G->fweight[c->field];
-			if (tw[k] == 0) {
-				/* Show the words as they stand in the text, short. */
-				size_t show = me - ms > 40 ? 40 : me - ms;
-				while (show < me - ms && show && ((unsigned char)s[ms + show] & 0xc0) == 0x80)
-					show--;
-				eu_buf *e = &ev[c->goal];
-				if (e->len)
-					eu_buf_adds(e, ", ");
-				for (size_t i = 0; i < show; i++) {
-					char ch = s[ms + i];
-					eu_buf_addc(e, (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch);
+				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(G->md);
+				size_t ms = ov[0], me = ov[1];
+				PCRE2_SPTR mark = pcre2_get_mark(G->md);
+				size_t k = c->term[mark ? strtoul((const char *)mark, NULL, 10) : 0];
+				off = me > ms ? me : ms + 1;
+				if ((m = count_hit(&a, k, f, s, n, ms, me)) < 0) {
+					rc = limit_error(err, m, G, G->ids[c->goal], G->fields[f]);
+					break;
 				}
-				eu_buf_printf(e, " (%s)", G->fields[c->field]);
 			}
-			if (w > tw[k])
-				tw[k] = w;
 		}
 	}
 	if (rc == 0) {
 		for (size_t k = 0; k < G->nterms; k++)
-			res->score[G->terms[k].goal] += tw[k];
+			res->score[G->terms[k].goal] += a.tw[k];
 		for (size_t g = 0; g < G->ngoals; g++) {
 			if (res->score[g] < G->threshold || res->score[g] <= 0)
 				continue;
@@ -473,13 +801,15 @@ int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *le
 			eu_buf_adds(&res->goals, G->ids[g]);
 			eu_buf_printf(&res->strength, "%s:", G->ids[g]);
 			eu_fmt_amount(&res->strength, res->score[g]);
-			eu_buf_printf(&res->evidence, "%s: %s", G->ids[g], ev[g].p);
+			eu_buf_printf(&res->evidence, "%s: %s", G->ids[g], a.ev[g].p);
 		}
 	}
 	for (size_t g = 0; g < G->ngoals; g++)
-		eu_buf_free(&ev[g]);
-	free(ev);
-	if (tw != best)
-		free(tw);
+		eu_buf_free(&a.ev[g]);
+	free(a.ev);
+	if (a.tw != best)
+		free(a.tw);
+	if (a.last_end != ends)
+		free(a.last_end);
 	return rc;
 }
