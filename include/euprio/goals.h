@@ -8,11 +8,25 @@
 
 typedef struct eu_goals eu_goals;
 
+/* Which tables to load: the goals' own, or another term table of the same
+ * shape (euprio-rank's principle terms).  Without goals_file, the groups
+ * are the distinct values of goal_col. */
+typedef struct eu_goals_spec {
+	const char *goals_file;
+	const char *terms_file;
+	const char *goal_col;
+	const char *weight_col;
+	int field_weights;        /* apply field_weight.* from settings.csv */
+} eu_goals_spec;
+
 /* Loads goals.csv, goal_terms.csv and settings.csv.  Every pattern is
  * compiled alone first so that a fault names its file, line, column and
  * PCRE2 offset; then the terms of each goal are combined per field and
  * JIT-compiled once.  NULL after messages. */
 eu_goals *eu_goals_load(const char *dir);
+eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec);
+/* The index of a goal (or group) id, or -1. */
+long eu_goals_index(const eu_goals *G, const char *id);
 void eu_goals_free(eu_goals *G);
 
 /* The record columns the terms read, so the caller can look them up. */

@@ -15,7 +15,9 @@ enum eu_pattr {
 extern const char *const eu_pattr_names[EU_P_NATTR];
 
 typedef struct eu_partner {
-	const char *a[EU_P_NATTR];   /* NUL-terminated, never NULL after decode */
+	/* NUL-terminated, never NULL after decode, and laid out one after the
+	 * other: a[0] to the end of a[EU_P_NATTR - 1] is the whole line. */
+	const char *a[EU_P_NATTR];
 	size_t len[EU_P_NATTR];
 } eu_partner;
 

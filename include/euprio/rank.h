@@ -43,7 +43,7 @@ void eu_rank_out_free(eu_rank_out *o);
 
 /* Evaluates one record against today's date (days since epoch).  The
  * duplicate gate is the caller's: it needs the whole run. */
-void eu_rank_eval(const eu_rank *R, const eu_rec *rec, long today, eu_rank_out *out);
+void eu_rank_eval(eu_rank *R, const eu_rec *rec, long today, eu_rank_out *out);
 
 /* Fills a reject reason from the label table: code is e.g. "DUPLICATE";
  * key/value pairs fill {placeholders}. */

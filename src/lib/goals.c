@@ -81,11 +81,20 @@ struct eu_goals {
 	pcre2_match_data *md;
 	pcre2_match_data *xmd;
 	char *terms_path;
+	eu_goals_spec spec;
 };
 
 size_t eu_goals_nfields(const eu_goals *G) { return G->nfields; }
 const char *eu_goals_field(const eu_goals *G, size_t i) { return G->fields[i]; }
 size_t eu_goals_ngoals(const eu_goals *G) { return G->ngoals; }
+
+long eu_goals_index(const eu_goals *G, const char *id)
+{
+	for (size_t g = 0; g < G->ngoals; g++)
+		if (strcmp(G->ids[g], id) == 0)
+			return (long)g;
+	return -1;
+}
 const char *eu_goals_id(const eu_goals *G, size_t g) { return G->ids[g]; }
 
 static pcre2_code *compile_at(const eu_table *t, size_t r, long c, const char *pat)
@@ -148,16 +157,16 @@ static int load_goal_table(eu_goals *G, const char *dir)
 
 static int load_terms(eu_goals *G, const char *dir, pcre2_match_data *probe)
 {
-	static const char *const req[] = {"goal", "weight", "fields", "pattern", NULL};
+	const char *req[] = {G->spec.goal_col, G->spec.weight_col, "fields", "pattern", NULL};
 	eu_table t;
 	int rc = 0;
 
-	if (eu_table_load(&t, dir, "goal_terms.csv", req) < 0) {
+	if (eu_table_load(&t, dir, G->spec.terms_file, req) < 0) {
 		eu_table_free(&t);
 		return -1;
 	}
 	G->terms_path = eu_xstrdup(t.path);
-	long cg = eu_table_col(&t, "goal"), cw = eu_table_col(&t, "weight"),
+	long cg = eu_table_col(&t, G->spec.goal_col), cw = eu_table_col(&t, G->spec.weight_col),
 	     cf = eu_table_col(&t, "fields"), cp = eu_table_col(&t, "pattern"),
 	     cx = eu_table_col(&t, "exclude");
 	G->terms = eu_xcalloc(t.nrows + 1, sizeof *G->terms);
@@ -168,6 +177,11 @@ static int load_terms(eu_goals *G, const char *dir, pcre2_match_data *probe)
 		for (g = 0; g < G->ngoals; g++)
 			if (strcmp(G->ids[g], gid) == 0)
 				break;
+		if (g == G->ngoals && !G->spec.goals_file && *gid) {
+			/* Without a goals table the terms name the groups. */
+			G->ids = eu_xrealloc(G->ids, (G->ngoals + 1) * sizeof *G->ids);
+			G->ids[G->ngoals++] = eu_xstrdup(gid);
+		}
 		if (g == G->ngoals) {
 			eu_table_error(&t, r, cg, "unknown goal '%s' (not in goals.csv)", gid);
 			rc = -1;
@@ -470,6 +484,10 @@ static int load_settings(eu_goals *G, const char *dir)
 		eu_buf_clear(&key);
 		eu_buf_printf(&key, "field_weight.%s", G->fields[f]);
 		G->fweight[f] = other;
+		if (!G->spec.field_weights) {
+			G->fweight[f] = 1;
+			continue;
+		}
 		for (size_t r = 0; r < s.t.nrows; r++)
 			if (strcmp(s.t.rows[r].v[s.ckey], key.p) == 0 &&
 			    eu_table_number(&s.t, r, s.cval, 0, 100, &G->fweight[f]) < 0)
@@ -489,12 +507,22 @@ static int load_settings(eu_goals *G, const char *dir)
 
 eu_goals *eu_goals_load(const char *dir)
 {
+	static const eu_goals_spec goals = {
+		.goals_file = "goals.csv", .terms_file = "goal_terms.csv",
+		.goal_col = "goal", .weight_col = "weight", .field_weights = 1,
+	};
+	return eu_goals_load_spec(dir, &goals);
+}
+
+eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec)
+{
 	eu_goals *G = eu_xcalloc(1, sizeof *G);
 	int rc = 0;
 
+	G->spec = *spec;
 	G->md = pcre2_match_data_create(2, NULL);
 	G->xmd = pcre2_match_data_create(2, NULL);
-	if (load_goal_table(G, dir) < 0) {
+	if (spec->goals_file && load_goal_table(G, dir) < 0) {
 		eu_goals_free(G);
 		return NULL;
 	}

@@ -6,6 +6,7 @@
  * another word and "Kobenhavn" equals "København". */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +54,24 @@ struct twin {
 	char *folded;
 };
 
+/* A memo of judged partners: the same partner line (SDU, OUH, a foreign
+ * university) recurs in record after record, and judging it is a pure
+ * function of the line.  Direct-mapped and fixed in size, so memory stays
+ * flat; a collision just judges again. */
+#define MEMO_SLOTS 4096
+
+struct memo {
+	uint64_t hash;
+	char *key;               /* the partner line, as read */
+	size_t keylen;
+	int tier;
+	const char *type;
+	char *evidence;
+	const char *twin;
+};
+
 struct eu_local {
+	struct memo *memo;
 	char **self_names;       /* folded */
 	size_t nself_names;
 	char **self_ids;
@@ -364,6 +382,7 @@ eu_local *eu_local_load(const char *dir)
 	rc |= load_places(L, dir);
 	rc |= load_twins(L, dir);
 	L->md = pcre2_match_data_create(4, NULL);
+	L->memo = eu_xcalloc(MEMO_SLOTS, sizeof *L->memo);
 	if (rc) {
 		eu_local_free(L);
 		return NULL;
@@ -408,6 +427,11 @@ void eu_local_free(eu_local *L)
 	}
 	free(L->twins);
 	pcre2_match_data_free(L->md);
+	for (size_t i = 0; L->memo && i < MEMO_SLOTS; i++) {
+		free(L->memo[i].key);
+		free(L->memo[i].evidence);
+	}
+	free(L->memo);
 	free(L);
 }
 
@@ -627,9 +651,35 @@ int eu_local_record(const eu_local *L, const char *partners, size_t len,
 	}
 	for (size_t i = 0; i < ps.n; i++) {
 		const eu_partner *p = &ps.p[i];
-		const char *type;
+		const char *type, *twin;
+		int tier;
+		/* The line's bytes are contiguous in the decoded store: the
+		 * attributes follow each other, NUL-separated. */
+		const char *key = p->a[EU_P_NAME];
+		size_t keylen = (size_t)(p->a[EU_P_COUNTRY] + p->len[EU_P_COUNTRY] - key);
+		uint64_t h = 1469598103934665603ull;
+		for (size_t k = 0; k < keylen; k++)
+			h = (h ^ (unsigned char)key[k]) * 1099511628211ull;
+		struct memo *m = &L->memo[h % MEMO_SLOTS];
 		eu_buf_clear(&ev);
-		int tier = eu_local_judge(L, p, &ev, &type);
+		if (m->key && m->hash == h && m->keylen == keylen && !memcmp(m->key, key, keylen)) {
+			tier = m->tier;
+			type = m->type;
+			twin = m->twin;
+			eu_buf_adds(&ev, m->evidence);
+		} else {
+			tier = eu_local_judge(L, p, &ev, &type);
+			twin = eu_local_twin(L, p);
+			free(m->key);
+			free(m->evidence);
+			m->key = eu_xstrndup(key, keylen);
+			m->keylen = keylen;
+			m->hash = h;
+			m->tier = tier;
+			m->type = type;
+			m->twin = twin;
+			m->evidence = eu_xstrdup(ev.p ? ev.p : "");
+		}
 		if (tier > EU_TIER_NONE) {
 			res->count++;
 			if (tier > res->tier)
@@ -644,7 +694,6 @@ int eu_local_record(const eu_local *L, const char *partners, size_t len,
 				if (type == type_names[k])
 					seen_type[k] = 1;
 		}
-		const char *twin = eu_local_twin(L, p);
 		if (twin && !listed(&res->twins, twin, ";")) {
 			if (res->twins.len)
 				eu_buf_addc(&res->twins, ';');

@@ -24,8 +24,12 @@ int eu_partners_decode(eu_partners *ps, const char *s, size_t len, const char **
 
 	ps->n = 0;
 	eu_buf_clear(&ps->store);
-	/* Reserve once so pointers into the store stay valid while decoding. */
-	eu_buf_reserve(&ps->store, len + EU_P_NATTR);
+	/* Reserve once so pointers into the store stay valid while decoding:
+	 * the text plus a terminator for each attribute of each line. */
+	size_t lines = 1;
+	for (const char *q = s; (q = memchr(q, '\n', (size_t)(end - q))); q++)
+		lines++;
+	eu_buf_reserve(&ps->store, len + (EU_P_NATTR + 1) * lines);
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *eol = nl ? nl : end;
@@ -60,10 +64,14 @@ int eu_partners_decode(eu_partners *ps, const char *s, size_t len, const char **
 				break;
 			a = tab + 1;
 		}
-		/* Trailing empty attributes may be left off by hand-made data. */
+		/* Trailing empty attributes may be left off by hand-made data.
+		 * They live in the store too, so a partner's attributes are
+		 * always one contiguous run of bytes (the memo in local.c keys
+		 * on it). */
 		for (; k < EU_P_NATTR; k++) {
-			p->a[k] = "";
+			p->a[k] = ps->store.p + ps->store.len;
 			p->len[k] = 0;
+			ps->store.p[ps->store.len++] = '\0';
 		}
 		if (p->len[EU_P_NAME] == 0) {
 			*err = "a partner line has no name";

@@ -289,55 +289,65 @@ static int is_amount_col(const char *name)
 	       strcmp(name, "local_count") == 0 || strcmp(name, "goal_count") == 0;
 }
 
+/* One output column: where its value comes from, resolved once. */
+struct outcol {
+	enum { OC_RANK, OC_COL, OC_PARTNERS } kind;
+	long col;                /* blob column (stream or owned) */
+	int numeric;
+};
+
 static void write_candidates(struct run *r, eu_writer *w, int all)
 {
 	char rank[32];
+	struct outcol *oc = eu_xcalloc(r->ncols + NOWNED + NPEOPLE + 1, sizeof *oc);
+	size_t noc = 0;
 
+	/* Name look-ups happen here, once, not per record. */
 	if (all) {
 		for (size_t i = 0; i < r->ncols; i++)
-			if (owned_index(r->s.cols[i]) < 0)
+			if (owned_index(r->s.cols[i]) < 0) {
 				eu_write_str(w, r->s.cols[i]);
-		for (size_t k = 0; k < NOWNED; k++)
+				oc[noc++] = (struct outcol){OC_COL, (long)i, is_amount_col(r->s.cols[i])};
+			}
+		for (size_t k = 0; k < NOWNED; k++) {
 			eu_write_str(w, owned[k]);
+			oc[noc++] = k == NOWNED - 1 ? (struct outcol){OC_RANK, 0, 1}
+						   : (struct outcol){OC_COL, (long)(r->ncols + k), owned_numeric[k]};
+		}
 	} else {
-		for (size_t k = 0; k < NPEOPLE; k++)
+		for (size_t k = 0; k < NPEOPLE; k++) {
+			long ok = owned_index(people[k]);
 			eu_write_str(w, people[k]);
+			if (strcmp(people[k], "rank") == 0)
+				oc[noc++] = (struct outcol){OC_RANK, 0, 1};
+			else if (ok >= 0)
+				oc[noc++] = (struct outcol){OC_COL, (long)r->ncols + ok, owned_numeric[ok]};
+			else if (strcmp(people[k], "partners") == 0)
+				oc[noc++] = (struct outcol){OC_PARTNERS, eu_stream_col(&r->s, "partners"), 0};
+			else
+				oc[noc++] = (struct outcol){OC_COL, eu_stream_col(&r->s, people[k]), is_amount_col(people[k])};
+		}
 	}
 	eu_write_end(w);
 	for (size_t n = 0; n < r->nc && !eu_writer_error(w); n++) {
 		const struct cand *c = &r->c[n];
-		snprintf(rank, sizeof rank, "%zu", n + 1);
-		if (all) {
-			for (size_t i = 0; i < r->ncols; i++)
-				if (owned_index(r->s.cols[i]) < 0)
-					eu_write_field(w, cval(r, c, (long)i), cval_len(r, c, (long)i),
-						       is_amount_col(r->s.cols[i]));
-			for (size_t k = 0; k < NOWNED; k++) {
-				if (k == NOWNED - 1)
-					eu_write_field(w, rank, strlen(rank), 1);
-				else
-					eu_write_field(w, cval(r, c, (long)(r->ncols + k)),
-						       cval_len(r, c, (long)(r->ncols + k)), owned_numeric[k]);
-			}
-		} else {
-			for (size_t k = 0; k < NPEOPLE; k++) {
-				long ok = owned_index(people[k]);
-				if (strcmp(people[k], "rank") == 0) {
-					eu_write_field(w, rank, strlen(rank), 1);
-				} else if (ok >= 0) {
-					long col = (long)r->ncols + ok;
-					eu_write_field(w, cval(r, c, col), cval_len(r, c, col), owned_numeric[ok]);
-				} else if (strcmp(people[k], "partners") == 0) {
-					long col = eu_stream_col(&r->s, "partners");
-					write_partners_display(w, cval(r, c, col), cval_len(r, c, col));
-				} else {
-					long col = eu_stream_col(&r->s, people[k]);
-					eu_write_field(w, cval(r, c, col), cval_len(r, c, col), is_amount_col(people[k]));
-				}
+		for (size_t k = 0; k < noc; k++) {
+			switch (oc[k].kind) {
+			case OC_RANK:
+				snprintf(rank, sizeof rank, "%zu", n + 1);
+				eu_write_field(w, rank, strlen(rank), 1);
+				break;
+			case OC_PARTNERS:
+				write_partners_display(w, cval(r, c, oc[k].col), cval_len(r, c, oc[k].col));
+				break;
+			default:
+				eu_write_field(w, cval(r, c, oc[k].col), cval_len(r, c, oc[k].col), oc[k].numeric);
+				break;
 			}
 		}
 		eu_write_end(w);
 	}
+	free(oc);
 }
 
 static int rank_records(struct run *r)

@@ -11,6 +11,7 @@
 
 #include "euprio/config.h"
 #include "euprio/diag.h"
+#include "euprio/goals.h"
 #include "euprio/partners.h"
 #include "euprio/rank.h"
 #include "euprio/text.h"
@@ -57,8 +58,13 @@ struct eu_rank {
 	char *home;
 	char **st_deadline, **st_closed, **st_review;
 	size_t nst_deadline, nst_closed, nst_review;
-	struct pterm *pt;
-	size_t npt;
+	eu_goals *P;             /* principle terms */
+	long pk, pr;             /* knowledge and reputation groups, or -1 */
+	long *pcol;              /* stream column per principle-term field */
+	const char **ptext;
+	size_t *plen;
+	eu_goals_result pres;
+	eu_buf perr;
 	struct label *labels;
 	size_t nlabels;
 	long col[NCOL];
@@ -150,70 +156,31 @@ static int load_scoring(eu_rank *R, const char *dir)
 	return rc;
 }
 
+/* Knowledge and reputation evidence: a term table of the same shape as the
+ * goals', so it runs on the same one-pass matcher. */
 static int load_pterms(eu_rank *R, const char *dir)
 {
-	static const char *const req[] = {"principle", "points", "fields", "pattern", NULL};
-	eu_table t;
-	int rc = 0;
+	static const eu_goals_spec spec = {
+		.terms_file = "principle_terms.csv", .goal_col = "principle",
+		.weight_col = "points", .field_weights = 0,
+	};
 
-	if (eu_table_load(&t, dir, "principle_terms.csv", req) < 0) {
-		eu_table_free(&t);
+	R->P = eu_goals_load_spec(dir, &spec);
+	if (!R->P)
 		return -1;
+	for (size_t g = 0; g < eu_goals_ngoals(R->P); g++) {
+		const char *id = eu_goals_id(R->P, g);
+		if (strcmp(id, "knowledge") && strcmp(id, "reputation")) {
+			eu_warnx("%s/principle_terms.csv: principle must be knowledge or reputation, not '%s'", dir, id);
+			return -1;
+		}
 	}
-	long cp = eu_table_col(&t, "principle"), cn = eu_table_col(&t, "points"),
-	     cf = eu_table_col(&t, "fields"), cr = eu_table_col(&t, "pattern");
-	R->pt = eu_xcalloc(t.nrows + 1, sizeof *R->pt);
-	for (size_t r = 0; r < t.nrows; r++) {
-		struct pterm *p = &R->pt[R->npt];
-		const char *pr = eu_table_get(&t, r, cp);
-		if (eu_strcaseeq(pr, "knowledge"))
-			p->principle = EU_SUB_KNOWLEDGE;
-		else if (eu_strcaseeq(pr, "reputation"))
-			p->principle = EU_SUB_REPUTATION;
-		else {
-			eu_table_error(&t, r, cp, "principle must be knowledge or reputation, not '%s'", pr);
-			rc = -1;
-			continue;
-		}
-		if (eu_table_number(&t, r, cn, -100, 100, &p->points) < 0) {
-			rc = -1;
-			continue;
-		}
-		static const int allowed[] = {C_TITLE, C_SUMMARY, C_KEYWORDS, C_PROGRAMME, C_CALL};
-		char *fl = eu_xstrdup(eu_table_get(&t, r, cf)), *save = NULL;
-		int nf = 0;
-		for (char *f = strtok_r(fl, ";|", &save); f; f = strtok_r(NULL, ";|", &save)) {
-			f = eu_trim(f);
-			int found = -1;
-			for (size_t a = 0; a < sizeof allowed / sizeof *allowed; a++)
-				if (strcmp(col_names[allowed[a]], f) == 0)
-					found = allowed[a];
-			if (found < 0 || nf == 3) {
-				eu_table_error(&t, r, cf, "field '%s' is not one of title, summary, keywords, programme, call_id", f);
-				rc = -1;
-				break;
-			}
-			p->fields[nf++] = found;
-		}
-		p->fields[nf] = -1;
-		free(fl);
-		int err;
-		PCRE2_SIZE off;
-		p->re = pcre2_compile((PCRE2_SPTR)eu_table_get(&t, r, cr), PCRE2_ZERO_TERMINATED,
-				      PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
-				      &err, &off, NULL);
-		if (!p->re) {
-			PCRE2_UCHAR msg[200];
-			pcre2_get_error_message(err, msg, sizeof msg);
-			eu_table_error(&t, r, cr, "pattern does not compile: %s at offset %zu", (char *)msg, (size_t)off);
-			rc = -1;
-			continue;
-		}
-		pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
-		R->npt++;
-	}
-	eu_table_free(&t);
-	return rc;
+	R->pk = eu_goals_index(R->P, "knowledge");
+	R->pr = eu_goals_index(R->P, "reputation");
+	R->ptext = eu_xcalloc(eu_goals_nfields(R->P) + 1, sizeof *R->ptext);
+	R->plen = eu_xcalloc(eu_goals_nfields(R->P) + 1, sizeof *R->plen);
+	R->pcol = eu_xcalloc(eu_goals_nfields(R->P) + 1, sizeof *R->pcol);
+	return 0;
 }
 
 static int load_labels(eu_rank *R, const char *dir, enum eu_lang lang)
@@ -267,6 +234,8 @@ eu_rank *eu_rank_load(const char *dir, enum eu_lang lang)
 	R->md = pcre2_match_data_create(2, NULL);
 	for (int c = 0; c < NCOL; c++)
 		R->col[c] = -1;
+	for (size_t f = 0; R->P && f < eu_goals_nfields(R->P); f++)
+		R->pcol[f] = -1;
 	if (rc) {
 		eu_rank_free(R);
 		return NULL;
@@ -290,9 +259,12 @@ void eu_rank_free(eu_rank *R)
 	free_list(R->st_deadline, R->nst_deadline);
 	free_list(R->st_closed, R->nst_closed);
 	free_list(R->st_review, R->nst_review);
-	for (size_t i = 0; i < R->npt; i++)
-		pcre2_code_free(R->pt[i].re);
-	free(R->pt);
+	eu_goals_free(R->P);
+	eu_goals_result_free(&R->pres);
+	eu_buf_free(&R->perr);
+	free(R->pcol);
+	free(R->ptext);
+	free(R->plen);
 	for (size_t i = 0; i < R->nlabels; i++) {
 		free(R->labels[i].key);
 		free(R->labels[i].text);
@@ -306,6 +278,8 @@ void eu_rank_bind(eu_rank *R, const eu_stream *s)
 {
 	for (int c = 0; c < NCOL; c++)
 		R->col[c] = eu_stream_col(s, col_names[c]);
+	for (size_t f = 0; f < eu_goals_nfields(R->P); f++)
+		R->pcol[f] = eu_stream_col(s, eu_goals_field(R->P, f));
 }
 
 void eu_rank_out_free(eu_rank_out *o)
@@ -408,18 +382,6 @@ static double clamp100(double v)
 	return v < 0 ? 0 : v > 100 ? 100 : v;
 }
 
-static int term_hits(const eu_rank *R, const eu_rec *rec, const struct pterm *p)
-{
-	for (int i = 0; p->fields[i] >= 0; i++) {
-		size_t n = getlen(R, rec, p->fields[i]);
-		/* A limit hit counts as no hit: these are bonus points, not a
-		 * gate, and the goal stage already vetted the text. */
-		if (n && pcre2_match(p->re, (PCRE2_SPTR)get(R, rec, p->fields[i]), n, 0, 0, R->md, NULL) >= 0)
-			return 1;
-	}
-	return 0;
-}
-
 static void add_flag(eu_buf *flags, const char *f)
 {
 	if (flags->len)
@@ -465,7 +427,7 @@ static void evidence_terms(eu_buf *out, const char *ev)
 	}
 }
 
-void eu_rank_eval(const eu_rank *R, const eu_rec *rec, long today, eu_rank_out *o)
+void eu_rank_eval(eu_rank *R, const eu_rec *rec, long today, eu_rank_out *o)
 {
 	const char *status = get(R, rec, C_STATUS);
 	int review_status = status_in(status, R->st_review, R->nst_review);
@@ -538,11 +500,22 @@ void eu_rank_eval(const eu_rank *R, const eu_rec *rec, long today, eu_rank_out *
 		strength += strtod(p + 1, NULL);
 	o->sub[EU_SUB_VALUE] = clamp100(R->value_per_goal * goal_count + R->value_per_strength * strength);
 
-	/* Knowledge and reputation: term evidence, each term once. */
+	/* Knowledge and reputation: term evidence, each term once.  A limit
+	 * hit costs only these bonus points; the goal stage already vetted
+	 * the text. */
 	o->sub[EU_SUB_KNOWLEDGE] = o->sub[EU_SUB_REPUTATION] = 0;
-	for (size_t i = 0; i < R->npt; i++)
-		if (term_hits(R, rec, &R->pt[i]))
-			o->sub[R->pt[i].principle] += R->pt[i].points;
+	eu_rank *Rw = R;               /* the matcher's scratch lives in R */
+	for (size_t f = 0; f < eu_goals_nfields(R->P); f++) {
+		Rw->ptext[f] = R->pcol[f] >= 0 ? rec->v[R->pcol[f]] : "";
+		Rw->plen[f] = R->pcol[f] >= 0 ? rec->len[R->pcol[f]] : 0;
+	}
+	eu_buf_clear(&Rw->perr);
+	if (eu_goals_record(R->P, R->ptext, R->plen, &Rw->pres, &Rw->perr, NULL, NULL) == 0) {
+		if (R->pk >= 0)
+			o->sub[EU_SUB_KNOWLEDGE] = Rw->pres.score[R->pk];
+		if (R->pr >= 0)
+			o->sub[EU_SUB_REPUTATION] = Rw->pres.score[R->pr];
+	}
 
 	/* Cooperation: number, tier and kinds of local partners. */
 	const char *tier = get(R, rec, C_LOCAL_TIER), *types = get(R, rec, C_LOCAL_TYPES);

@@ -49,6 +49,24 @@ void eu_fold(eu_buf *out, const char *s, size_t len)
 	size_t start = out->len;
 
 	while (i < n) {
+		/* ASCII needs no Unicode tables: most names are mostly ASCII. */
+		if (p[i] < 0x80) {
+			unsigned char c = p[i++];
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+				if (space && out->len > start)
+					eu_buf_addc(out, ' ');
+				space = 0;
+				eu_buf_addc(out, (char)c);
+			} else if (c >= 'A' && c <= 'Z') {
+				if (space && out->len > start)
+					eu_buf_addc(out, ' ');
+				space = 0;
+				eu_buf_addc(out, (char)(c + 32));
+			} else {
+				space = 1;
+			}
+			continue;
+		}
 		utf8proc_ssize_t k = utf8proc_iterate(p + i, n - i, &cp);
 		if (k < 1) {
 			i++;           /* drop the invalid byte */

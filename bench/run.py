@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Benchmarks every euprio stage against the tools a user would pick instead.
+
+Builds a Release tree, generates inputs once (cached in bench/data), runs each
+command several times and reports the median wall time, throughput and peak
+RSS (from /usr/bin/time), side by side with the baselines measured in the
+same run.  Writes bench/RESULTS.md.  Not a test: figures vary by machine.
+
+  bench/run [--quick]     --quick uses the small sizes only
+"""
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+BUILD = os.path.join(TOP, "build-release")
+DATA = os.path.join(HERE, "data")
+RUNS = 3
+QUICK = "--quick" in sys.argv
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=True, check=True, **kw)
+
+
+def build():
+    sh(f"cmake -S {TOP} -B {BUILD} -DCMAKE_BUILD_TYPE=Release -DEUPRIO_TESTS=OFF >/dev/null")
+    sh(f"cmake --build {BUILD} -j2 >/dev/null")
+
+
+def data(kind, size, name):
+    path = os.path.join(DATA, name)
+    if not os.path.exists(path):
+        os.makedirs(DATA, exist_ok=True)
+        sh(f"python3 {HERE}/gen.py {kind} {size} {path}.tmp && mv {path}.tmp {path}")
+    return path
+
+
+def measure(cmd):
+    """Median seconds and max peak RSS (KiB) of cmd over RUNS runs."""
+    times, rss = [], 0
+    for _ in range(RUNS):
+        t0 = time.monotonic()
+        r = subprocess.run(["/usr/bin/time", "-f", "%M", "sh", "-c", cmd + " >/dev/null 2>/dev/null"],
+                           stderr=subprocess.PIPE, text=True)
+        times.append(time.monotonic() - t0)
+        try:
+            rss = max(rss, int(r.stderr.strip().splitlines()[-1]))
+        except (ValueError, IndexError):
+            pass
+    return statistics.median(times), rss
+
+
+rows = []
+
+
+def bench(section, label, cmd, path, records=None, base=None):
+    secs, rss = measure(cmd)
+    mb = os.path.getsize(path) / 1e6
+    row = {"section": section, "label": label, "secs": secs, "mbs": mb / secs, "rss": rss, "mb": mb,
+           "recs": records / secs if records else None}
+    row["ratio"] = (base["secs"] / secs) if base else None
+    rows.append(row)
+    print(f"{section:8} {label:52} {mb:8.1f} MB {secs:7.2f} s {mb / secs:8.1f} MB/s {rss / 1024:8.1f} MiB", flush=True)
+    return row
+
+
+def count_records(path):
+    out = subprocess.run(f"{BUILD}/euprio-cat {path} | mlr --icsv --ojson count", shell=True, capture_output=True,
+                         text=True).stdout
+    return int("".join(c for c in out if c.isdigit()) or 0)
+
+
+def miller_goal_expr():
+    """The goal terms as one Miller put expression (Go RE2 syntax)."""
+    import csv
+    terms = {}
+    with open(os.path.join(TOP, "config", "goal_terms.csv"), encoding="utf-8") as f:
+        for row in csv.DictReader(l for l in f if not l.startswith("#")):
+            if "summary" in row["fields"]:
+                terms.setdefault(row["goal"], []).append(row["pattern"].replace('"', '\\"'))
+    parts = []
+    for g, pats in terms.items():
+        parts.append('$%s = ($title . " " . $summary . " " . $keywords) =~ "(?i)(%s)"' % (g.lower(), "|".join(pats)))
+    return "; ".join(parts)
+
+
+def main():
+    build()
+    env_config = os.path.join(TOP, "config")
+    os.environ["EUPRIO_CONFIG"] = env_config
+    B = BUILD
+    sizes = [25] if QUICK else [25, 250]
+    streams = {s: data("stream", s, f"stream-{s}.csv") for s in sizes}
+
+    for s, p in streams.items():
+        n = count_records(p)
+        base = bench("cat", f"euprio-cat ({s} MB)", f"{B}/euprio-cat {p}", p, n)
+        bench("cat", f"mlr --csv cat ({s} MB)", f"mlr --csv cat {p}", p, n, base)
+        bench("cat", f"wc -l ({s} MB)", f"wc -l {p}", p, n, base)
+        bench("local", f"euprio-local ({s} MB)", f"{B}/euprio-local {p}", p, n, base)
+        bench("goals", f"euprio-goals ({s} MB)", f"{B}/euprio-goals {p}", p, n, base)
+    p = streams[sizes[0]]
+    n = count_records(p)
+    with open(os.path.join(DATA, "mlr-goals.mlr"), "w") as f:
+        f.write(miller_goal_expr())
+    base = rows[[r["label"] for r in rows].index(f"euprio-goals ({sizes[0]} MB)")]
+    bench("goals", f"mlr put with the goal regexes ({sizes[0]} MB)",
+          f"mlr --csv put -f {DATA}/mlr-goals.mlr {p}", p, n, base)
+
+    # rank: on the enriched stream, and on a million short records.
+    for s in sizes:
+        scored = os.path.join(DATA, f"scored-{s}.csv")
+        if not os.path.exists(scored):
+            sh(f"{B}/euprio-local {streams[s]} | {B}/euprio-goals > {scored} 2>/dev/null")
+        n = count_records(scored)
+        base = bench("rank", f"euprio-rank ({s} MB enriched)",
+                     f"{B}/euprio-rank --today 2025-03-01 -r /dev/null {scored}", scored, n)
+        ranked = os.path.join(DATA, f"ranked-{s}.csv")
+        sh(f"{B}/euprio-rank --today 2025-03-01 --all-columns -r /dev/null {scored} > {ranked} 2>/dev/null || true")
+        bench("rank", f"mlr --csv sort -nr score ({s} MB ranked)", f"mlr --csv sort -nr score {ranked}", ranked, n, base)
+    short = data("short", 200000 if QUICK else 1000000, "short.csv")
+    n = count_records(short)
+    base = bench("rank", "euprio-rank (short records)", f"{B}/euprio-rank --today 2025-03-01 -r /dev/null {short}", short, n)
+    sortin = os.path.join(DATA, "short-ranked.csv")
+    sh(f"{B}/euprio-rank --today 2025-03-01 --all-columns -r /dev/null {short} > {sortin} 2>/dev/null || true")
+    bench("rank", "mlr --csv sort -nr score (short records)", f"mlr --csv sort -nr score {sortin}", sortin, n, base)
+    bench("rank", "sort -t, -k (short records)", f"LC_ALL=C sort -t, -k2,2nr {sortin}", sortin, n, base)
+
+    # apps: XML exports.
+    for s in ([20] if QUICK else [20, 200]):
+        x = data("xml", s, f"export-{s}.xml")
+        base = bench("apps", f"euprio-apps ({s} MB)", f"{B}/euprio-apps {x}", x)
+        bench("apps", f"xmllint --stream --noout ({s} MB)", f"xmllint --stream --noout {x}", x, None, base)
+    # sdeo: a Windows-1252 listing.
+    for s in ([10] if QUICK else [10, 100]):
+        l = data("listing", s, f"listing-{s}.csv")
+        base = bench("sdeo", f"euprio-sdeo ({s} MB cp1252)", f"{B}/euprio-sdeo {l}", l)
+        bench("sdeo", f"iconv | mlr --ifs ';' cat ({s} MB)",
+              f"iconv -f cp1252 -t utf-8 {l} | mlr --icsv --ifs ';' --ocsv cat", l, None, base)
+
+    commit = subprocess.run(["git", "-C", TOP, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    cpu = "?"
+    try:
+        cpu = [l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")][0]
+    except (OSError, IndexError):
+        pass
+    with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
+        f.write("# Benchmark results\n\n")
+        f.write(f"Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}. "
+                f"Date: {time.strftime('%Y-%m-%d')}. Commit: {commit}. Median of {RUNS} runs; "
+                "peak RSS is the largest of the runs. `ratio` is the baseline's time over this row's "
+                "(how many times faster the first row of its group is).\n\n")
+        f.write("| stage | command | input MB | seconds | MB/s | records/s | peak RSS MiB | first row's speed-up |\n")
+        f.write("|---|---|---:|---:|---:|---:|---:|---:|\n")
+        for r in rows:
+            recs = f"{r['recs']:.0f}" if r["recs"] else ""
+            ratio = f"{1 / r['ratio']:.2f} x" if r["ratio"] else ""
+            f.write(f"| {r['section']} | {r['label']} | {r['mb']:.1f} | {r['secs']:.2f} | {r['mbs']:.1f} | {recs} | "
+                    f"{r['rss'] / 1024:.1f} | {ratio} |\n")
+    print("wrote", os.path.join(HERE, "RESULTS.md"))
+
+
+if __name__ == "__main__":
+    main()
