@@ -17,7 +17,14 @@ typedef struct eu_buf {
 void eu_buf_reserve(eu_buf *b, size_t extra);
 void eu_buf_add(eu_buf *b, const void *s, size_t len);
 void eu_buf_adds(eu_buf *b, const char *s);
-void eu_buf_addc(eu_buf *b, char c);
+/* Inline: it runs once per byte in the text helpers. */
+static inline void eu_buf_addc(eu_buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		eu_buf_reserve(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = '\0';
+}
 void eu_buf_printf(eu_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void eu_buf_clear(eu_buf *b);
 void eu_buf_free(eu_buf *b);

@@ -511,13 +511,21 @@ static void tidy_text(eu_buf *out, const char *s)
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
 		n--;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\r') {
-			if (i + 1 < n && s[i + 1] == '\n')
-				continue;
-			eu_buf_addc(out, '\n');
+	/* Copy runs between CRs in bulk; a CR ends a line (CRLF -> LF). */
+	eu_buf_reserve(out, n);
+	while (n) {
+		const char *cr = memchr(s, '\r', n);
+		size_t run = cr ? (size_t)(cr - s) : n;
+		eu_buf_add(out, s, run);
+		if (!cr)
+			break;
+		if (run + 1 < n && s[run + 1] == '\n') {
+			s += run + 1;
+			n -= run + 1;
 		} else {
-			eu_buf_addc(out, s[i]);
+			eu_buf_addc(out, '\n');
+			s += run + 1;
+			n -= run + 1;
 		}
 	}
 }

@@ -84,13 +84,6 @@ void eu_buf_adds(eu_buf *b, const char *s)
 	eu_buf_add(b, s, strlen(s));
 }
 
-void eu_buf_addc(eu_buf *b, char c)
-{
-	eu_buf_reserve(b, 1);
-	b->p[b->len++] = c;
-	b->p[b->len] = '\0';
-}
-
 void eu_buf_printf(eu_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -9,7 +9,6 @@
  * input size. */
 #include <errno.h>
 #include <fcntl.h>
-#include <iconv.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -78,7 +77,7 @@ struct eu_reader {
 
 	unsigned char *pre;  /* bytes to parse before reading the descriptor */
 	size_t prelen, prepos;
-	iconv_t cd;          /* Windows-1252 to UTF-8, when asked */
+	int cp1252;          /* decode Windows-1252 to UTF-8 */
 	unsigned char *raw;  /* undecoded bytes */
 	size_t rawlen;
 };
@@ -235,16 +234,9 @@ static eu_reader *reader_new(const char *name, const eu_reader_opts *opts)
 		r->o.chunk = 64 * 1024;
 	field_cap = r->o.max_field;
 	r->chunk = r->o.chunk;
-	r->cd = (iconv_t)-1;
-	if (r->o.cp1252) {
-		r->cd = iconv_open("UTF-8", "CP1252");
-		if (r->cd == (iconv_t)-1) {
-			free(r);
-			return NULL;
-		}
-		if (r->chunk < 16)
-			r->chunk = 16;
-	}
+	r->cp1252 = r->o.cp1252;
+	if (r->cp1252 && r->chunk < 16)
+		r->chunk = 16;
 	r->in = eu_xmalloc(r->chunk < 4 ? 4 : r->chunk);
 	r->name = eu_xstrdup(name);
 	r->fd = -1;
@@ -320,8 +312,6 @@ void eu_reader_close(eu_reader *r)
 	free(r->fptr);
 	free(r->pre);
 	free(r->raw);
-	if (r->cd != (iconv_t)-1)
-		iconv_close(r->cd);
 	if (r->hdr_f) {
 		for (size_t i = 0; i < r->hdr.n; i++)
 			free(r->hdr_f[i]);
@@ -359,38 +349,55 @@ static ssize_t read_raw(eu_reader *r, unsigned char *dst, size_t want)
 	}
 }
 
-/* Reads up to want bytes of UTF-8.  Windows-1252 input is decoded through
- * iconv; each byte becomes at most three, so a third of the space is read
- * raw.  A byte 1252 leaves undefined becomes U+FFFD rather than an error:
- * one odd character must not cost the whole file. */
-static ssize_t fill_once(eu_reader *r, unsigned char *dst, size_t want)
+/* Windows-1252 bytes 0x80-0x9F, by the code page's published table; 0
+ * marks the five bytes it leaves undefined.  0xA0-0xFF are Latin-1. */
+static const unsigned short cp1252_hi[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+size_t eu_cp1252_to_utf8(const unsigned char *in, size_t n, unsigned char *out)
 {
-	if (r->cd == (iconv_t)-1 || r->cd == NULL)
-		return read_raw(r, dst, want);
-	if (want < 4)
-		want = 4;
-	size_t rawwant = want / 3;
-	if (!r->raw)
-		r->raw = eu_xmalloc(r->chunk + 4);
-	ssize_t n = read_raw(r, r->raw, rawwant ? rawwant : 1);
-	if (n <= 0)
-		return n;
-	char *in = (char *)r->raw, *out = (char *)dst;
-	size_t inleft = (size_t)n, outleft = want;
-	while (inleft) {
-		if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1) {
-			if (errno == EILSEQ && outleft >= 3) {
-				memcpy(out, "\xef\xbf\xbd", 3);
-				out += 3;
-				outleft -= 3;
-				in++;
-				inleft--;
-				continue;
-			}
-			break;
+	unsigned char *o = out;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = in[i];
+		if (c < 0x80) {
+			*o++ = (unsigned char)c;
+			continue;
+		}
+		if (c < 0xa0)
+			c = cp1252_hi[c - 0x80] ? cp1252_hi[c - 0x80] : 0xfffd;
+		if (c < 0x800) {
+			*o++ = (unsigned char)(0xc0 | c >> 6);
+			*o++ = (unsigned char)(0x80 | (c & 0x3f));
+		} else {
+			*o++ = (unsigned char)(0xe0 | c >> 12);
+			*o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+			*o++ = (unsigned char)(0x80 | (c & 0x3f));
 		}
 	}
-	return (ssize_t)(want - outleft);
+	return (size_t)(o - out);
+}
+
+/* Reads up to want bytes of UTF-8.  Windows-1252 input is decoded on the
+ * way in; a byte becomes at most three, so a third of the space is read
+ * raw.  A byte the code page leaves undefined becomes U+FFFD rather than an
+ * error: one odd character must not cost the whole file. */
+static ssize_t fill_once(eu_reader *r, unsigned char *dst, size_t want)
+{
+	if (!r->cp1252)
+		return read_raw(r, dst, want);
+	if (want < 3)
+		want = 3;
+	if (!r->raw)
+		r->raw = eu_xmalloc(r->chunk + 4);
+	ssize_t n = read_raw(r, r->raw, want / 3);
+	if (n <= 0)
+		return n;
+	return (ssize_t)eu_cp1252_to_utf8(r->raw, (size_t)n, dst);
 }
 
 static int fill(eu_reader *r)

@@ -11,7 +11,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
 #include <fcntl.h>
-#include <iconv.h>
 #include <pcre2.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -368,46 +367,28 @@ struct dialect {
 	int score;
 };
 
-static int score_row(const struct lprofile *p, const eu_row *row)
+/* How many of the profile's rules name a cell of this row.  cells are the
+ * row's cells, already folded. */
+static int score_row(const struct lprofile *p, char *const *cells, size_t n)
 {
 	int score = 0;
-	eu_buf f = EU_BUF_INIT;
 
 	for (size_t k = 0; k < p->n; k++) {
 		const struct lrule *ru = &p->r[k];
 		int hit = 0;
-		for (size_t c = 0; c < row->n && !hit; c++) {
-			eu_buf_clear(&f);
-			eu_fold(&f, row->f[c], row->len[c]);
+		for (size_t c = 0; c < n && !hit; c++)
 			for (size_t h = 0; h < ru->nhdr && !hit; h++)
-				hit = f.len && strcmp(f.p, ru->hdr[h]) == 0;
-		}
+				hit = cells[c][0] && strcmp(cells[c], ru->hdr[h]) == 0;
 		score += hit;
 	}
-	eu_buf_free(&f);
 	return score;
 }
 
 static char *to_utf8(const char *in, size_t len, size_t *outlen)
 {
-	iconv_t cd = iconv_open("UTF-8", "CP1252");
-	char *out = eu_xmalloc(len * 3 + 4), *o = out, *i = (char *)in;
-	size_t il = len, ol = len * 3 + 4;
+	char *out = eu_xmalloc(len * 3 + 4);
 
-	while (il && cd != (iconv_t)-1) {
-		if (iconv(cd, &i, &il, &o, &ol) == (size_t)-1) {
-			if (errno != EILSEQ && errno != EINVAL)
-				break;
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			ol -= 3;
-			i++;
-			il--;
-		}
-	}
-	if (cd != (iconv_t)-1)
-		iconv_close(cd);
-	*outlen = (size_t)(o - out);
+	*outlen = eu_cp1252_to_utf8((const unsigned char *)in, len, (unsigned char *)out);
 	return out;
 }
 
@@ -433,8 +414,15 @@ static int detect(const eu_sdeo *S, const char *buf, size_t len, int at_eof, str
 		eu_reader *r = eu_reader_mem(text, ulen, "sniff", &ro);
 		eu_row row;
 		for (size_t n = 0; n < SNIFF_ROWS && eu_reader_next(r, &row) == 1; n++) {
+			/* Header names are short; a long cell is data, not a name. */
+			char **cells = eu_xcalloc(row.n + 1, sizeof *cells);
+			for (size_t c = 0; c < row.n; c++) {
+				eu_buf f = EU_BUF_INIT;
+				eu_fold(&f, row.f[c], row.len[c] > 200 ? 0 : row.len[c]);
+				cells[c] = f.p;
+			}
 			for (size_t pi = 0; pi < S->np; pi++) {
-				int sc = score_row(&S->p[pi], &row);
+				int sc = score_row(&S->p[pi], cells, row.n);
 				if (sc > d->score) {
 					d->score = sc;
 					d->p = &S->p[pi];
@@ -442,6 +430,9 @@ static int detect(const eu_sdeo *S, const char *buf, size_t len, int at_eof, str
 					d->header_row = n;
 				}
 			}
+			for (size_t c = 0; c < row.n; c++)
+				free(cells[c]);
+			free(cells);
 		}
 		eu_reader_close(r);
 	}
@@ -523,10 +514,14 @@ static void map_row(const eu_sdeo *S, const struct lprofile *p, const eu_row *ro
 			continue;
 		const char *cell = row->f[ru->src];
 		size_t clen = row->len[ru->src];
-		eu_buf_clear(&tmp);
-		eu_collapse_ws(&tmp, cell, clen);
-		if (!tmp.len)
+		if (strspn(cell, " \t\r\n") == clen)
 			continue;
+		if ((ru->kind == L_FIELD || ru->kind == L_TEXT || ru->kind == L_IDHASH) && v->len)
+			continue;            /* an earlier rule filled it */
+		eu_buf_clear(&tmp);
+		/* Long free text (descriptions, partner lists) is read raw. */
+		if (ru->kind != L_TEXT && ru->kind != L_PARTNERS)
+			eu_collapse_ws(&tmp, cell, clen);
 		switch (ru->kind) {
 		case L_FIELD:
 			if (!v->len)

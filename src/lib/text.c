@@ -131,6 +131,10 @@ void eu_collapse_ws(eu_buf *out, const char *s, size_t len)
 {
 	int space = 0, any = 0;
 
+	/* The result is never longer than the input: reserve once and write
+	 * straight into the buffer. */
+	eu_buf_reserve(out, len);
+	char *d = out->p + out->len;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
@@ -144,13 +148,13 @@ void eu_collapse_ws(eu_buf *out, const char *s, size_t len)
 			continue;
 		}
 		if (space && any)
-			eu_buf_addc(out, ' ');
+			*d++ = ' ';
 		space = 0;
 		any = 1;
-		eu_buf_addc(out, (char)c);
+		*d++ = (char)c;
 	}
-	if (!out->p)
-		eu_buf_add(out, "", 0);
+	out->len = (size_t)(d - out->p);
+	out->p[out->len] = '\0';
 }
 
 void eu_fmt_amount(eu_buf *out, double v)
