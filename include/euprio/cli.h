@@ -41,5 +41,7 @@ enum {
 
 /* The programs, callable in process by tests and fuzzers. */
 int eu_cat_main(int argc, char **argv);
+int eu_check_main(int argc, char **argv);
+int eu_changes_main(int argc, char **argv);
 
 #endif

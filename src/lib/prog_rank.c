@@ -91,6 +91,8 @@ struct run {
 	size_t nids, capids;
 	eu_writer *rej;
 	unsigned long nin, nrej, nbad;
+	struct { const char *code; unsigned long n; } by[8];   /* rejects by code */
+	size_t nby;
 };
 
 static uint64_t fnv(const void *p, size_t n, uint64_t h)
@@ -154,6 +156,13 @@ static void write_reject(struct run *r, const eu_rec *rec, const char *code, con
 	}
 	eu_write_end(r->rej);
 	r->nrej++;
+	size_t k;
+	for (k = 0; k < r->nby && strcmp(r->by[k].code, code); k++)
+		;
+	if (k == r->nby && k < sizeof r->by / sizeof *r->by)
+		r->by[r->nby++].code = code;     /* codes are string literals */
+	if (k < r->nby)
+		r->by[k].n++;
 }
 
 static void keep(struct run *r, const eu_rec *rec, const eu_rank_out *o)
@@ -518,7 +527,13 @@ int eu_rank_main(int argc, char **argv)
 		eu_warnx("internal error: %lu records in, %zu candidates + %lu rejected", r.nin, r.nc, r.nrej);
 		status = EU_EXIT_OUTPUT;
 	}
-	eu_warnx("%zu candidates, %lu rejected", r.nc, r.nrej);
+	eu_buf summary = EU_BUF_INIT;
+	for (size_t k = 0; k < r.nby; k++)
+		eu_buf_printf(&summary, "%s%s %lu", k ? ", " : " (", r.by[k].code, r.by[k].n);
+	if (r.nby)
+		eu_buf_addc(&summary, ')');
+	eu_warnx("%zu candidates, %lu rejected%s", r.nc, r.nrej, summary.p ? summary.p : "");
+	eu_buf_free(&summary);
 	if (r.nbad)
 		eu_status_raise(&status, EU_EXIT_BADREC);
 	if (eu_writer_close(r.rej) < 0) {
