@@ -62,6 +62,8 @@ ls -a "$out" | grep -q '^\.euprio-run' && fail "work folder left behind" || pass
 # An output folder that cannot be written fails cleanly.
 expect_status 4 euprio-nightly -i "$T/in" -o /proc/euprio-out --today 2025-03-04
 contains "$T/err" "cannot create output folder /proc/euprio-out" "unwritable output"
+expect_status 4 euprio-nightly -i "$T/in" -o /proc/self --today 2025-03-04
+contains "$T/err" "euprio-nightly: output folder /proc/self is not writable" "existing but unwritable output"
 
 # --dry-run checks and writes nothing; a bad configuration stops everything.
 expect_status 0 euprio-nightly -n -i "$T/in" -o "$T/dry"

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,6 +194,66 @@ static void test_delimiter(void **s)
 	eu_reader_close(r);
 }
 
+/* Real exports, read with 64 KiB chunks (records split by the fast path)
+ * and with 7-byte chunks (almost every record crosses a buffer, so libcsv
+ * parses it), must give the same rows, lines and faults. */
+static void test_real_files_both_paths(void **s)
+{
+	(void)s;
+	static const struct { const char *path; unsigned char delim; } files[] = {
+		{SHARED_DATA "/dk-erdf-erhvervsstyrelsen/ERDF_Denmark_2007-2013.csv", ','},
+		{SHARED_DATA "/cordis-horizon-europe-org/organization_fyn_projects.csv", ';'},
+		{SHARED_DATA "/cordis-horizon-europe-org/project_2021_cleaned_invalid_fields.csv", ';'},
+		{SHARED_DATA "/ft-calls-mjarmak/output_query-open_1729947526918.csv", ','},
+		{SHARED_DATA "/cordis-fp3-org/organizations-fp3-1990-1994.csv", '\t'},
+		{SHARED_DATA "/dk-postnumre-postnord-2020/postals.csv", ';'},
+	};
+	int ran = 0;
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		FILE *f = fopen(files[i].path, "rb");
+		if (!f)
+			continue;
+		eu_buf in = EU_BUF_INIT;
+		char chunk[65536];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			eu_buf_add(&in, chunk, n);
+		fclose(f);
+		char *a = NULL, *b = NULL;
+		for (int pass = 0; pass < 2; pass++) {
+			eu_reader_opts o = {.delim = files[i].delim, .check_utf8 = 1, .check_width = 1,
+					    .chunk = pass ? 7 : 65536};
+			eu_reader *r = eu_reader_mem(in.p, in.len, "real", &o);
+			eu_buf out = EU_BUF_INIT;
+			eu_row row;
+			eu_reader_header(r);
+			while (eu_reader_next(r, &row) == 1) {
+				eu_buf_printf(&out, "%ld:%zu:%s|", row.line, row.n, row.bad ? row.bad : "");
+				for (size_t k = 0; k < row.n; k++) {
+					eu_buf_add(&out, row.f[k], row.len[k]);
+					eu_buf_addc(&out, '\x1f');
+				}
+				eu_buf_addc(&out, '\n');
+			}
+			eu_reader_close(r);
+			if (pass)
+				b = out.p;
+			else
+				a = out.p;
+		}
+		if (strcmp(a, b) != 0)
+			fail_msg("%s: the fast path and libcsv disagree", files[i].path);
+		free(a);
+		free(b);
+		eu_buf_free(&in);
+		ran++;
+	}
+	if (!ran) {
+		printf("skip: real data not found under %s\n", SHARED_DATA);
+		skip();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_utf8_check),
 		cmocka_unit_test(test_delimiter),
+		cmocka_unit_test(test_real_files_both_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
