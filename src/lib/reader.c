@@ -114,7 +114,15 @@ size_t eu_utf8_check(const char *str, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		/* ASCII runs are the common case: test eight bytes at a time. */
+		/* ASCII runs are the common case: test 32 bytes at a time,
+		 * then eight. */
+		while (i + 32 <= len) {
+			uint64_t w[4];
+			memcpy(w, s + i, 32);
+			if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull)
+				break;
+			i += 32;
+		}
 		while (i + 8 <= len) {
 			uint64_t w;
 			memcpy(&w, s + i, 8);

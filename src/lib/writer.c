@@ -20,6 +20,7 @@ struct eu_writer {
 	size_t len;
 	int err;             /* errno of the first failure, 0 if none */
 	int col;             /* fields written in the current row */
+	unsigned char special[256]; /* bytes that force quoting */
 	int bom_done;
 };
 
@@ -33,6 +34,7 @@ eu_writer *eu_writer_fdopen(int fd, const char *name, const eu_writer_opts *opts
 		w->o = *opts;
 	if (!w->o.delim)
 		w->o.delim = ',';
+	w->special['"'] = w->special['\n'] = w->special['\r'] = w->special[w->o.delim] = 1;
 	w->buf = eu_xmalloc(WBUF);
 	return w;
 }
@@ -127,11 +129,15 @@ void eu_write_field(eu_writer *w, const char *s, size_t len, int numeric)
 
 	int escape = w->o.excel_safe && eu_cell_is_formula(s, len, numeric);
 	int quote = 0;
-	for (size_t i = 0; i < len && !quote; i++) {
-		char c = s[i];
-		if (c == '"' || c == '\n' || c == '\r' || c == (char)w->o.delim)
-			quote = 1;
-	}
+	/* Most fields need no quotes; a table lookup per byte is the fast way
+	 * to be sure (four comparisons per byte were a sixth of a filter). */
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	for (; i + 4 <= len; i += 4)
+		if (w->special[u[i]] | w->special[u[i + 1]] | w->special[u[i + 2]] | w->special[u[i + 3]])
+			break;
+	for (; i < len && !quote; i++)
+		quote = w->special[u[i]];
 	/* A lone empty field would write an empty line, which readers skip:
 	 * quote it so a one-column record survives. */
 	if (!quote && len == 0 && w->col == 1)
@@ -153,8 +159,8 @@ void eu_write_field(eu_writer *w, const char *s, size_t len, int numeric)
 			p = q + 1;
 		}
 	} else if (numeric && w->o.decimal_comma && eu_is_plain_number(s, len)) {
-		for (size_t i = 0; i < len; i++)
-			put_char(w, s[i] == '.' ? ',' : s[i]);
+		for (size_t k = 0; k < len; k++)
+			put_char(w, s[k] == '.' ? ',' : s[k]);
 	} else {
 		put_raw(w, s, len);
 	}
