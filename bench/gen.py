@@ -3,7 +3,8 @@
 
   gen.py stream  MB OUT   canonical record stream (CSV), long summaries, 1-8 partners
   gen.py short   N  OUT   N short scored records (for sorting)
-  gen.py xml     MB OUT   portfolio-v2 XML export
+  gen.py xml     MB OUT   portfolio-v2 XML export (UTF-8, namespace)
+  gen.py xml1    MB OUT   portfolio-v1 XML export (ISO-8859-1, no namespace)
   gen.py listing MB OUT   SDEO listing, Windows-1252, ';', CRLF
 
 The same arguments always give the same bytes (seeded), so figures compare
@@ -96,9 +97,12 @@ def short(n, out):
                     str(R.randint(1, 9) * 10000), "s:%d" % i])
 
 
-def xml(mb, out):
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<portfolio xmlns="urn:odense:portfolio:export:2" '
-              'department="Borgmesterforvaltningen">\n')
+def xml(mb, out, v1=False):
+    if v1:
+        out.write('<?xml version="1.0" encoding="ISO-8859-1"?>\n<portfolio department="Borgmesterforvaltningen">\n')
+    else:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<portfolio xmlns="urn:odense:portfolio:export:2" '
+                  'department="Borgmesterforvaltningen">\n')
     target, i = mb * 1_000_000, 0
     esc = lambda s: s.replace("&", "&amp;").replace("<", "&lt;")
     while out.tell() < target:
@@ -136,9 +140,10 @@ def listing(mb, out):
 
 def main():
     kind, size, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    enc = "cp1252" if kind == "listing" else "utf-8"
+    enc = {"listing": "cp1252", "xml1": "iso-8859-1"}.get(kind, "utf-8")
     with open(path, "w", encoding=enc, newline="", errors="replace") as f:
-        {"stream": stream, "short": short, "xml": xml, "listing": listing}[kind](size, f)
+        {"stream": stream, "short": short, "xml": xml, "xml1": lambda n, o: xml(n, o, True),
+         "listing": listing}[kind](size, f)
 
 
 if __name__ == "__main__":

@@ -89,13 +89,37 @@ def miller_goal_expr():
     return "; ".join(parts)
 
 
+def plot():
+    """Throughput against input size per stage (SVG, gnuplot)."""
+    import shutil
+    if not shutil.which("gnuplot"):
+        return
+    series = {}
+    for r in rows:
+        if r["section"] in ("cat", "local", "goals", "rank") and r["label"].startswith("euprio") and "MB)" in r["label"]:
+            series.setdefault(r["label"].split(" (")[0], []).append((r["mb"], r["mbs"]))
+    dat = os.path.join(DATA, "plot.dat")
+    with open(dat, "w") as f:
+        for name, pts in series.items():
+            f.write(f'"{name}"\n')
+            for mb, mbs in sorted(pts):
+                f.write(f"{mb} {mbs}\n")
+            f.write("\n\n")
+    cmds = ("set terminal svg size 720,420; set output '%s'; set logscale x; set xlabel 'input (MB)'; "
+            "set ylabel 'MB/s'; set key outside; set title 'euprio throughput by input size'; "
+            "plot for [i=0:%d] '%s' index i using 1:2 with linespoints title columnheader(1)"
+            % (os.path.join(HERE, "throughput.svg"), len(series) - 1, dat))
+    subprocess.run(["gnuplot", "-e", cmds], check=False)
+
+
 def main():
     build()
     env_config = os.path.join(TOP, "config")
     os.environ["EUPRIO_CONFIG"] = env_config
     B = BUILD
-    sizes = [25] if QUICK else [25, 250]
+    sizes = [10] if QUICK else [10, 100, 1000]
     streams = {s: data("stream", s, f"stream-{s}.csv") for s in sizes}
+    # The 25 MB and 250 MB streams of earlier runs are no longer used.
 
     for s, p in streams.items():
         n = count_records(p)
@@ -138,6 +162,9 @@ def main():
         x = data("xml", s, f"export-{s}.xml")
         base = bench("apps", f"euprio-apps ({s} MB)", f"{B}/euprio-apps {x}", x)
         bench("apps", f"xmllint --stream --noout ({s} MB)", f"xmllint --stream --noout {x}", x, None, base)
+    x1 = data("xml1", 20, "export-v1-20.xml")
+    base = bench("apps", "euprio-apps (20 MB, v1, ISO-8859-1)", f"{B}/euprio-apps {x1}", x1)
+    bench("apps", "xmllint --stream --noout (20 MB, v1)", f"xmllint --stream --noout {x1}", x1, None, base)
     # sdeo: a Windows-1252 listing.
     for s in ([10] if QUICK else [10, 100]):
         l = data("listing", s, f"listing-{s}.csv")
@@ -145,6 +172,25 @@ def main():
         bench("sdeo", f"iconv | mlr --ifs ';' cat ({s} MB)",
               f"iconv -f cp1252 -t utf-8 {l} | mlr --icsv --ifs ';' --ocsv cat", l, None, base)
 
+    # The whole pipeline, end to end, against the Python baseline (which
+    # runs at about 0.5 MB/s, so only on the small input).
+    for s in ([10] if QUICK else [10, 100]):
+        x = data("xml", s, f"export-{s}.xml")
+        l = data("listing", max(1, s // 10), f"listing-{max(1, s // 10)}.csv")
+        pipe = (f"{B}/euprio-apps {x} | {B}/euprio-sdeo --append {l} | {B}/euprio-local | {B}/euprio-goals | "
+                f"{B}/euprio-rank --today 2025-03-01 -r /dev/null")
+        base = bench("pipeline", f"euprio pipeline ({s} MB XML + {max(1, s // 10)} MB listing)", pipe, x)
+        if s == 10:
+            bench("pipeline", f"Python baseline ({s} MB XML + {max(1, s // 10)} MB listing)",
+                  f"python3 {HERE}/baseline.py {env_config} {x} {l}", x, None, base)
+
+    # Splitting a record stage across both cores with GNU parallel.
+    p = streams[sizes[1] if len(sizes) > 1 else sizes[0]]
+    base = bench("scaling", "euprio-goals, one process", f"{B}/euprio-goals {p}", p)
+    bench("scaling", "parallel -j2 --pipe --header 1 euprio-goals",
+          f"parallel -j2 --pipe --block 20M --header 1 --keep-order {B}/euprio-goals < {p}", p, None, base)
+
+    plot()
     commit = subprocess.run(["git", "-C", TOP, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     cpu = "?"
     try:

@@ -17,6 +17,11 @@ typedef struct eu_goals_spec {
 	const char *goal_col;
 	const char *weight_col;
 	int field_weights;        /* apply field_weight.* from settings.csv */
+	/* A second table matched in the same pass (principle_terms.csv), whose
+	 * groups are evidence, not goals: NULL for none. */
+	const char *extra_terms_file;
+	const char *extra_goal_col;
+	const char *extra_weight_col;
 } eu_goals_spec;
 
 /* Loads goals.csv, goal_terms.csv and settings.csv.  Every pattern is
@@ -27,6 +32,8 @@ eu_goals *eu_goals_load(const char *dir);
 eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec);
 /* The index of a goal (or group) id, or -1. */
 long eu_goals_index(const eu_goals *G, const char *id);
+/* The index of a group of the extra table (knowledge, reputation), or -1. */
+long eu_goals_extra_index(const eu_goals *G, const char *id);
 void eu_goals_free(eu_goals *G);
 
 /* The record columns the terms read, so the caller can look them up. */
@@ -40,14 +47,14 @@ typedef struct eu_goals_result {
 	eu_buf strength;    /* "G3:2.5;G9:4" */
 	eu_buf evidence;    /* "G9: cobots (summary), robotics (title) | G3: ..." */
 	size_t count;
-	double *score;      /* per goal, ngoals long */
+	double *score;      /* per goal (and extra group), ngoals long */
 } eu_goals_result;
 
 void eu_goals_result_free(eu_goals_result *r);
 
 /* Called for every counted hit when explaining. */
 typedef void (*eu_goals_hit_fn)(void *ctx, const char *goal, const char *field,
-				size_t offset, const char *text, size_t len,
+				size_t offset, const char *text, size_t len, const char *term_file,
 				long term_line, const char *pattern, double weight);
 
 /* Matches one record; text[i] is the value of field i.  Returns 0, or -1

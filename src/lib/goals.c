@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <utf8proc.h>
 
@@ -30,6 +31,8 @@
 
 struct term {
 	size_t goal;
+	const char *file;        /* the table it came from, for --explain */
+	int unweighted;          /* an extra-table term: field weights do not apply */
 	double weight;
 	unsigned fields;         /* bit per field */
 	char *pattern;
@@ -82,6 +85,7 @@ struct eu_goals {
 	pcre2_match_data *xmd;
 	char *terms_path;
 	eu_goals_spec spec;
+	int *extra;              /* per group: from the extra table */
 };
 
 size_t eu_goals_nfields(const eu_goals *G) { return G->nfields; }
@@ -147,6 +151,7 @@ static int load_goal_table(eu_goals *G, const char *dir)
 			}
 		G->ids[G->ngoals++] = eu_xstrdup(id);
 	}
+	G->extra = eu_xcalloc(G->ngoals + 1, sizeof *G->extra);
 	if (!G->ngoals) {
 		eu_warn_at(t.path, 0, "no goals defined");
 		rc = -1;
@@ -155,33 +160,43 @@ static int load_goal_table(eu_goals *G, const char *dir)
 	return rc;
 }
 
-static int load_terms(eu_goals *G, const char *dir, pcre2_match_data *probe)
+/* Loads a term table.  extra: its groups are not goals but evidence
+ * (knowledge, reputation) named by the table itself, summed without field
+ * weights and never subject to the goal threshold. */
+static int load_terms(eu_goals *G, const char *dir, const char *file, const char *goal_col,
+		      const char *weight_col, int extra, pcre2_match_data *probe)
 {
-	const char *req[] = {G->spec.goal_col, G->spec.weight_col, "fields", "pattern", NULL};
+	const char *req[] = {goal_col, weight_col, "fields", "pattern", NULL};
 	eu_table t;
 	int rc = 0;
 
-	if (eu_table_load(&t, dir, G->spec.terms_file, req) < 0) {
+	if (eu_table_load(&t, dir, file, req) < 0) {
 		eu_table_free(&t);
 		return -1;
 	}
-	G->terms_path = eu_xstrdup(t.path);
-	long cg = eu_table_col(&t, G->spec.goal_col), cw = eu_table_col(&t, G->spec.weight_col),
+	if (!G->terms_path)
+		G->terms_path = eu_xstrdup(t.path);
+	long cg = eu_table_col(&t, goal_col), cw = eu_table_col(&t, weight_col),
 	     cf = eu_table_col(&t, "fields"), cp = eu_table_col(&t, "pattern"),
 	     cx = eu_table_col(&t, "exclude");
-	G->terms = eu_xcalloc(t.nrows + 1, sizeof *G->terms);
+	G->terms = eu_xrealloc(G->terms, (G->nterms + t.nrows + 1) * sizeof *G->terms);
+	memset(G->terms + G->nterms, 0, (t.nrows + 1) * sizeof *G->terms);
 	for (size_t r = 0; r < t.nrows; r++) {
 		struct term *tm = &G->terms[G->nterms];
 		const char *gid = eu_table_get(&t, r, cg);
 		size_t g;
 		for (g = 0; g < G->ngoals; g++)
-			if (strcmp(G->ids[g], gid) == 0)
+			if (strcmp(G->ids[g], gid) == 0 && G->extra[g] == extra)
 				break;
-		if (g == G->ngoals && !G->spec.goals_file && *gid) {
+		if (g == G->ngoals && (extra || !G->spec.goals_file) && *gid) {
 			/* Without a goals table the terms name the groups. */
 			G->ids = eu_xrealloc(G->ids, (G->ngoals + 1) * sizeof *G->ids);
+			G->extra = eu_xrealloc(G->extra, (G->ngoals + 1) * sizeof *G->extra);
+			G->extra[G->ngoals] = extra;
 			G->ids[G->ngoals++] = eu_xstrdup(gid);
 		}
+		tm->file = extra ? G->spec.extra_terms_file : G->spec.terms_file;
+		tm->unweighted = extra || !G->spec.field_weights;
 		if (g == G->ngoals) {
 			eu_table_error(&t, r, cg, "unknown goal '%s' (not in goals.csv)", gid);
 			rc = -1;
@@ -507,11 +522,31 @@ static int load_settings(eu_goals *G, const char *dir)
 
 eu_goals *eu_goals_load(const char *dir)
 {
-	static const eu_goals_spec goals = {
+	eu_goals_spec goals = {
 		.goals_file = "goals.csv", .terms_file = "goal_terms.csv",
 		.goal_col = "goal", .weight_col = "weight", .field_weights = 1,
 	};
+	eu_buf path = EU_BUF_INIT;
+
+	/* The knowledge and reputation evidence read the same texts, so they
+	 * ride along in the same scan when their table is there; euprio-rank
+	 * scans for them itself when the columns are absent. */
+	eu_buf_printf(&path, "%s/principle_terms.csv", dir);
+	if (access(path.p, F_OK) == 0) {
+		goals.extra_terms_file = "principle_terms.csv";
+		goals.extra_goal_col = "principle";
+		goals.extra_weight_col = "points";
+	}
+	eu_buf_free(&path);
 	return eu_goals_load_spec(dir, &goals);
+}
+
+long eu_goals_extra_index(const eu_goals *G, const char *id)
+{
+	for (size_t g = 0; g < G->ngoals; g++)
+		if (G->extra[g] && strcmp(G->ids[g], id) == 0)
+			return (long)g;
+	return -1;
 }
 
 eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec)
@@ -526,7 +561,11 @@ eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec)
 		eu_goals_free(G);
 		return NULL;
 	}
-	rc |= load_terms(G, dir, G->md);
+	if (!G->extra)
+		G->extra = eu_xcalloc(1, sizeof *G->extra);
+	rc |= load_terms(G, dir, spec->terms_file, spec->goal_col, spec->weight_col, 0, G->md);
+	if (spec->extra_terms_file)
+		rc |= load_terms(G, dir, spec->extra_terms_file, spec->extra_goal_col, spec->extra_weight_col, 1, G->md);
 	rc |= load_settings(G, dir);
 	if (!rc)
 		rc |= build_combos(G);
@@ -544,6 +583,7 @@ void eu_goals_free(eu_goals *G)
 	for (size_t i = 0; i < G->ngoals; i++)
 		free(G->ids[i]);
 	free(G->ids);
+	free(G->extra);
 	for (size_t i = 0; i < G->nfields; i++)
 		free(G->fields[i]);
 	for (size_t i = 0; i < G->nterms; i++) {
@@ -655,8 +695,8 @@ static int count_hit(struct acc *a, size_t k, size_t f, const char *s, size_t n,
 			return 0;
 	}
 	if (a->hit)
-		a->hit(a->hctx, G->ids[tm->goal], G->fields[f], ms, s + ms, me - ms, tm->line, tm->pattern, tm->weight);
-	double w = tm->weight * G->fweight[f];
+		a->hit(a->hctx, G->ids[tm->goal], G->fields[f], ms, s + ms, me - ms, tm->file, tm->line, tm->pattern, tm->weight);
+	double w = tm->weight * (tm->unweighted ? 1 : G->fweight[f]);
 	if (a->tw[k] == 0) {
 		/* Show the words as they stand in the text, short. */
 		size_t show = me - ms > 40 ? 40 : me - ms;
@@ -818,7 +858,7 @@ int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *le
 		for (size_t k = 0; k < G->nterms; k++)
 			res->score[G->terms[k].goal] += a.tw[k];
 		for (size_t g = 0; g < G->ngoals; g++) {
-			if (res->score[g] < G->threshold || res->score[g] <= 0)
+			if (G->extra[g] || res->score[g] < G->threshold || res->score[g] <= 0)
 				continue;
 			res->count++;
 			if (res->goals.len) {

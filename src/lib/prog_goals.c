@@ -35,8 +35,9 @@ static void usage(FILE *out)
 		"See euprio-goals(1).\n", synopsis);
 }
 
-static const char *const owned[] = {"goals", "goal_count", "goal_strength", "goal_evidence"};
-static const unsigned char numeric[] = {0, 1, 0, 0};
+static const char *const owned[] = {"goals", "goal_count", "goal_strength", "goal_evidence",
+				    "knowledge_points", "reputation_points"};
+static const unsigned char numeric[] = {0, 1, 0, 0, 1, 1};
 
 struct ctx {
 	eu_goals *G;
@@ -51,6 +52,7 @@ struct ctx {
 	long id_col;
 	const char *cur_id;
 	unsigned long hits;
+	long kidx, ridx;       /* knowledge and reputation evidence, or -1 */
 };
 
 static int prepare(void *vctx, const eu_stream *s)
@@ -75,13 +77,14 @@ static int prepare(void *vctx, const eu_stream *s)
 }
 
 static void explain_hit(void *vctx, const char *goal, const char *field, size_t offset,
-			const char *text, size_t len, long line, const char *pattern, double weight)
+			const char *text, size_t len, const char *file, long line, const char *pattern,
+			double weight)
 {
 	struct ctx *c = vctx;
 
 	c->hits++;
-	printf("%s\t%s\t%s@%zu\t\"%.*s\"\tweight %g\tgoal_terms.csv:%ld %s\n", c->cur_id, goal, field,
-	       offset, (int)(len > 80 ? 80 : len), text, weight, line, pattern);
+	printf("%s\t%s\t%s@%zu\t\"%.*s\"\tweight %g\t%s:%ld %s\n", c->cur_id, goal, field,
+	       offset, (int)(len > 80 ? 80 : len), text, weight, file, line, pattern);
 }
 
 static int process(void *vctx, const eu_rec *rec, eu_owned *out, eu_buf *reason)
@@ -113,6 +116,10 @@ static int process(void *vctx, const eu_rec *rec, eu_owned *out, eu_buf *reason)
 	eu_buf_printf(&out->val[1], "%zu", c->res.count);
 	eu_buf_add(&out->val[2], c->res.strength.p, c->res.strength.len);
 	eu_buf_add(&out->val[3], c->res.evidence.p, c->res.evidence.len);
+	if (c->kidx >= 0)
+		eu_fmt_amount(&out->val[4], c->res.score[c->kidx]);
+	if (c->ridx >= 0)
+		eu_fmt_amount(&out->val[5], c->res.score[c->ridx]);
 	return 0;
 }
 
@@ -154,10 +161,14 @@ int eu_goals_main(int argc, char **argv)
 	c.G = eu_goals_load(eu_config_dir(config));
 	if (!c.G)
 		return EU_EXIT_USAGE;
-	static const eu_filter f = {
+	c.kidx = eu_goals_extra_index(c.G, "knowledge");
+	c.ridx = eu_goals_extra_index(c.G, "reputation");
+	eu_filter f = {
 		.owned = owned, .nowned = 4, .owned_numeric = numeric,
 		.prepare = prepare, .process = process,
 	};
+	if (c.kidx >= 0 || c.ridx >= 0)
+		f.nowned = 6;   /* the principle evidence rides along */
 	/* In --explain mode the record stream is discarded: the report is
 	 * printed on stdout by the hit callback instead. */
 	int devnull = -1;

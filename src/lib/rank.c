@@ -26,13 +26,13 @@ enum col {
 	C_ID, C_STATUS, C_DEADLINE, C_PROGRAMME, C_CALL, C_TITLE, C_SUMMARY, C_KEYWORDS,
 	C_GOALS, C_GOAL_COUNT, C_GOAL_STRENGTH, C_GOAL_EVIDENCE, C_LOCAL_COUNT, C_LOCAL_TIER,
 	C_LOCAL_TYPES, C_TWINS, C_PARTNERS, C_ROLE, C_EU_GRANT, C_OWN_COST, C_ODENSE_GRANT,
-	C_SDEO, C_REJECT, NCOL
+	C_SDEO, C_REJECT, C_KPOINTS, C_RPOINTS, NCOL
 };
 static const char *const col_names[NCOL] = {
 	"id", "status", "deadline", "programme", "call_id", "title", "summary", "keywords",
 	"goals", "goal_count", "goal_strength", "goal_evidence", "local_count", "local_tier",
 	"local_types", "twin_cities", "partners", "odense_role", "eu_grant_eur", "own_cost_eur",
-	"odense_grant_eur", "sdeo_id", "reject_reason",
+	"odense_grant_eur", "sdeo_id", "reject_reason", "knowledge_points", "reputation_points",
 };
 
 struct pterm {
@@ -427,6 +427,23 @@ static void evidence_terms(eu_buf *out, const char *ev)
 	}
 }
 
+/* For a stream that did not pass through euprio-goals: the same matcher,
+ * here.  A limit hit costs only these bonus points; they are not a gate. */
+static void scan_principles(eu_rank *R, const eu_rec *rec, eu_rank_out *o)
+{
+	for (size_t f = 0; f < eu_goals_nfields(R->P); f++) {
+		R->ptext[f] = R->pcol[f] >= 0 ? rec->v[R->pcol[f]] : "";
+		R->plen[f] = R->pcol[f] >= 0 ? rec->len[R->pcol[f]] : 0;
+	}
+	eu_buf_clear(&R->perr);
+	if (eu_goals_record(R->P, R->ptext, R->plen, &R->pres, &R->perr, NULL, NULL) == 0) {
+		if (R->pk >= 0)
+			o->sub[EU_SUB_KNOWLEDGE] = R->pres.score[R->pk];
+		if (R->pr >= 0)
+			o->sub[EU_SUB_REPUTATION] = R->pres.score[R->pr];
+	}
+}
+
 void eu_rank_eval(eu_rank *R, const eu_rec *rec, long today, eu_rank_out *o)
 {
 	const char *status = get(R, rec, C_STATUS);
@@ -500,21 +517,14 @@ void eu_rank_eval(eu_rank *R, const eu_rec *rec, long today, eu_rank_out *o)
 		strength += strtod(p + 1, NULL);
 	o->sub[EU_SUB_VALUE] = clamp100(R->value_per_goal * goal_count + R->value_per_strength * strength);
 
-	/* Knowledge and reputation: term evidence, each term once.  A limit
-	 * hit costs only these bonus points; the goal stage already vetted
-	 * the text. */
+	/* Knowledge and reputation: term evidence, each term once. */
 	o->sub[EU_SUB_KNOWLEDGE] = o->sub[EU_SUB_REPUTATION] = 0;
-	eu_rank *Rw = R;               /* the matcher's scratch lives in R */
-	for (size_t f = 0; f < eu_goals_nfields(R->P); f++) {
-		Rw->ptext[f] = R->pcol[f] >= 0 ? rec->v[R->pcol[f]] : "";
-		Rw->plen[f] = R->pcol[f] >= 0 ? rec->len[R->pcol[f]] : 0;
-	}
-	eu_buf_clear(&Rw->perr);
-	if (eu_goals_record(R->P, R->ptext, R->plen, &Rw->pres, &Rw->perr, NULL, NULL) == 0) {
-		if (R->pk >= 0)
-			o->sub[EU_SUB_KNOWLEDGE] = Rw->pres.score[R->pk];
-		if (R->pr >= 0)
-			o->sub[EU_SUB_REPUTATION] = Rw->pres.score[R->pr];
+	if (R->col[C_KPOINTS] >= 0 && R->col[C_RPOINTS] >= 0) {
+		/* euprio-goals already matched them in its own scan. */
+		parse_num(get(R, rec, C_KPOINTS), &o->sub[EU_SUB_KNOWLEDGE]);
+		parse_num(get(R, rec, C_RPOINTS), &o->sub[EU_SUB_REPUTATION]);
+	} else {
+		scan_principles(R, rec, o);
 	}
 
 	/* Cooperation: number, tier and kinds of local partners. */

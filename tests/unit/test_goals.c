@@ -142,6 +142,31 @@ static void test_hints_weigh_less(void **s)
 	eu_buf_free(&err);
 }
 
+static void test_principle_evidence_rides_along(void **s)
+{
+	(void)s;
+	/* The shipped policy has principle_terms.csv: its groups are
+	 * evidence, never goals, and are summed without field weights. */
+	long k = eu_goals_extra_index(G, "knowledge"), r = eu_goals_extra_index(G, "reputation");
+	assert_true(k >= 0 && r >= 0);
+	size_t nf = eu_goals_nfields(G);
+	const char *t[32];
+	size_t l[32];
+	for (size_t i = 0; i < nf; i++) {
+		const char *f = eu_goals_field(G, i);
+		t[i] = !strcmp(f, "title") ? "Research pilots" : !strcmp(f, "programme") ? "Horizon Europe" : "";
+		l[i] = strlen(t[i]);
+	}
+	eu_goals_result res = {0};
+	eu_buf err = EU_BUF_INIT;
+	assert_int_equal(eu_goals_record(G, t, l, &res, &err, NULL, NULL), 0);
+	assert_int_equal(res.count, 0);                  /* no goal from these */
+	assert_true(res.score[k] == 25 + 15 + 30);      /* research, pilot, Horizon */
+	assert_true(res.score[r] == 0);
+	eu_goals_result_free(&res);
+	eu_buf_free(&err);
+}
+
 static void test_two_goals_one_word(void **s)
 {
 	(void)s;
@@ -284,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_false_friends),
 		cmocka_unit_test(test_hints_weigh_less),
 		cmocka_unit_test(test_two_goals_one_word),
+		cmocka_unit_test(test_principle_evidence_rides_along),
 		cmocka_unit_test(test_invalid_utf8_does_not_stop),
 		cmocka_unit_test(test_bad_pattern_names_line_and_offset),
 		cmocka_unit_test(test_match_limit_rejects),

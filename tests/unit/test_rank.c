@@ -254,6 +254,42 @@ static void test_reasons_both_languages(void **s)
 	eu_rank_out_free(&o);
 }
 
+static void test_points_from_goals_stage(void **s)
+{
+	(void)s;
+	/* With knowledge_points and reputation_points in the stream (written
+	 * by euprio-goals), rank takes them instead of scanning the text. */
+	eu_stream S2;
+	memset(&S2, 0, sizeof S2);
+	for (size_t i = 0; i < NC; i++)
+		eu_stream_add_col(&S2, cols[i]);
+	eu_stream_add_col(&S2, "knowledge_points");
+	eu_stream_add_col(&S2, "reputation_points");
+	eu_rank *R = eu_rank_load(SRCDIR "/config", EU_LANG_EN);
+	assert_non_null(R);
+	eu_rank_bind(R, &S2);
+	struct rec *x = base();
+	const char *v[NC + 2];
+	size_t len[NC + 2];
+	memcpy(v, x->v, sizeof x->v);
+	memcpy(len, x->len, sizeof x->len);
+	v[NC] = "15";
+	len[NC] = 2;
+	v[NC + 1] = "5";
+	len[NC + 1] = 1;
+	eu_rec r = x->r;
+	r.n = NC + 2;
+	r.v = v;
+	r.len = len;
+	eu_rank_out o = {0};
+	eu_rank_eval(R, &r, today, &o);
+	assert_true(o.sub[EU_SUB_KNOWLEDGE] == 15);         /* not the 70 a scan finds */
+	assert_true(o.sub[EU_SUB_REPUTATION] == 5 + 20 + 10); /* plus flagship and twin city */
+	eu_rank_out_free(&o);
+	eu_rank_free(R);
+	eu_stream_close(&S2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_subscores_and_score),
 		cmocka_unit_test(test_value_ratio_and_flags),
 		cmocka_unit_test(test_reasons_both_languages),
+		cmocka_unit_test(test_points_from_goals_stage),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
