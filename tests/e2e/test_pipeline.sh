@@ -3,11 +3,14 @@
 . "$(dirname "$0")/lib.sh"
 cd "$SAMPLES"
 
+# run N [RANK OPTIONS...]: the pipeline into $T/candN.csv and $T/rejN.csv.
 run() {
+	n=$1
+	shift
 	euprio-apps applications-*.xml cordis-project.xml 2>"$T/apps.err" |
 		euprio-sdeo --append sdeo-2025-w09.csv sdeo-2025-w10-cp1252.tsv 2>"$T/sdeo.err" |
 		euprio-local 2>"$T/local.err" | euprio-goals 2>"$T/goals.err" |
-		euprio-rank --today 2025-03-01 --rejects "$T/rej$1.csv" "$2" "$3" >"$T/cand$1.csv" 2>"$T/rank.err"
+		euprio-rank --today 2025-03-01 --rejects "$T/rej$n.csv" "$@" >"$T/cand$n.csv" 2>"$T/rank.err"
 }
 set +e
 run 1 --lang da --bom; rc=$?
@@ -32,6 +35,8 @@ same "$T/cand2.csv" "$T/cand1.csv" "deterministic output"
 run 3 --lang en --all-columns || true
 golden pipeline-candidates-en-all.csv "$T/cand3.csv"
 contains "$T/cand3.csv" "deadline in 52 days" "English reasons"
+head -1 "$T/cand3.csv" | grep -q ',knowledge_points,reputation_points,score,' && pass || fail "--all-columns keeps the stream"
+
 
 # Re-running a stage replaces its columns instead of adding more.
 euprio-apps applications-bsf.xml 2>/dev/null | euprio-local | euprio-goals >"$T/once.csv"
