@@ -43,5 +43,6 @@ enum {
 int eu_cat_main(int argc, char **argv);
 int eu_check_main(int argc, char **argv);
 int eu_changes_main(int argc, char **argv);
+int eu_split_main(int argc, char **argv);
 
 #endif

@@ -689,7 +689,9 @@ int eu_local_record(const eu_local *L, const char *partners, size_t len,
 			eu_buf_add(&res->partners, p->a[EU_P_NAME], p->len[EU_P_NAME]);
 			if (res->evidence.len)
 				eu_buf_adds(&res->evidence, "; ");
-			eu_buf_printf(&res->evidence, "%s: %s", p->a[EU_P_NAME], ev.p);
+			eu_buf_add(&res->evidence, p->a[EU_P_NAME], p->len[EU_P_NAME]);
+			eu_buf_adds(&res->evidence, ": ");
+			eu_buf_add(&res->evidence, ev.p ? ev.p : "", ev.len);
 			for (int k = 0; type && k < NTYPES; k++)
 				if (type == type_names[k])
 					seen_type[k] = 1;

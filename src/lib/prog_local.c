@@ -61,7 +61,13 @@ static int process(void *vctx, const eu_rec *rec, eu_owned *out, eu_buf *reason)
 		return 1;
 	}
 	eu_buf_add(&out->val[0], c->res.partners.p, c->res.partners.len);
-	eu_buf_printf(&out->val[1], "%zu", c->res.count);
+	char n[24];
+	int k = (int)sizeof n;
+	size_t v = c->res.count;
+	do
+		n[--k] = (char)('0' + v % 10);
+	while ((v /= 10) && k > 0);
+	eu_buf_add(&out->val[1], n + k, sizeof n - (size_t)k);
 	eu_buf_adds(&out->val[2], eu_tier_name(c->res.tier));
 	eu_buf_add(&out->val[3], c->res.types.p, c->res.types.len);
 	eu_buf_add(&out->val[4], c->res.evidence.p, c->res.evidence.len);
