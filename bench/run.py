@@ -213,7 +213,8 @@ def main():
         for r in rows:
             recs = f"{r['recs']:.0f}" if r["recs"] else ""
             ratio = f"{1 / r['ratio']:.2f} x" if r["ratio"] else ""
-            f.write(f"| {r['section']} | {r['label']} | {r['mb']:.1f} | {r['secs']:.2f} | {r['mbs']:.1f} | {recs} | "
+            label = r["label"].replace("|", "\\|")
+            f.write(f"| {r['section']} | {label} | {r['mb']:.1f} | {r['secs']:.2f} | {r['mbs']:.1f} | {recs} | "
                     f"{r['rss'] / 1024:.1f} | {ratio} |\n")
     print("wrote", os.path.join(HERE, "RESULTS.md"))
 
