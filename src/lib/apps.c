@@ -456,6 +456,38 @@ static xmlXPathObjectPtr eval_at(xmlXPathContextPtr ctx, xmlNodePtr node, xmlXPa
 	return xmlXPathCompiledEval(xp, ctx);
 }
 
+/* Appends a node's text without the allocation xmlNodeGetContent makes:
+ * an attribute's or a text node's content directly, an element's by
+ * walking its text children (the usual one-text-child case is direct). */
+static void append_content(eu_buf *out, xmlNodePtr node)
+{
+	if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
+		if (node->content)
+			eu_buf_adds(out, (const char *)node->content);
+		return;
+	}
+	if (node->type == XML_ATTRIBUTE_NODE || node->type == XML_ELEMENT_NODE) {
+		for (xmlNodePtr c = node->children; c; c = c->next) {
+			if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+				if (c->content)
+					eu_buf_adds(out, (const char *)c->content);
+			} else if (c->type == XML_ELEMENT_NODE || c->type == XML_ENTITY_REF_NODE) {
+				xmlChar *t = xmlNodeGetContent(c);   /* rare: mixed content */
+				if (t) {
+					eu_buf_adds(out, (const char *)t);
+					xmlFree(t);
+				}
+			}
+		}
+		return;
+	}
+	xmlChar *t = xmlNodeGetContent(node);
+	if (t) {
+		eu_buf_adds(out, (const char *)t);
+		xmlFree(t);
+	}
+}
+
 /* The string value of an XPath result: the first node's content, or the
  * whole list ';'-joined.  Appends to out; returns the first node, if any. */
 static xmlNodePtr value_of(xmlXPathObjectPtr o, int all, eu_buf *out)
@@ -468,15 +500,12 @@ static xmlNodePtr value_of(xmlXPathObjectPtr o, int all, eu_buf *out)
 		xmlNodeSetPtr ns = o->nodesetval;
 		int n = ns ? ns->nodeNr : 0;
 		for (int i = 0; i < n && (all || i == 0); i++) {
-			xmlChar *c = xmlNodeGetContent(ns->nodeTab[i]);
+			xmlNodePtr node = ns->nodeTab[i];
 			if (!first)
-				first = ns->nodeTab[i];
-			if (c) {
-				if (all && out->len)
-					eu_buf_addc(out, ';');
-				eu_buf_adds(out, (const char *)c);
-				xmlFree(c);
-			}
+				first = node;
+			if (all && out->len)
+				eu_buf_addc(out, ';');
+			append_content(out, node);
 		}
 	} else {
 		xmlChar *c = xmlXPathCastToString(o);
@@ -650,7 +679,8 @@ static const struct profile *detect(eu_apps *A, const char *local, const char *n
 	return NULL;
 }
 
-#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_NOXINCNODE)
+/* XML_PARSE_COMPACT stores short text inside its node: fewer allocations. */
+#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_NOXINCNODE | XML_PARSE_COMPACT)
 
 /* Maps one record element and writes it; reject, when set, sends it on as
  * rejected with that reason. */
