@@ -30,7 +30,8 @@ void eu_warn_at(const char *file, long line, const char *fmt, ...)
 /* "prog: file:line:col: message", used for configuration errors. */
 void eu_warn_at_col(const char *file, long line, long col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-void eu_vwarn_at(const char *file, long line, long col, const char *fmt, va_list ap);
+void eu_vwarn_at(const char *file, long line, long col, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 /* Keeps the most severe status: a later minor problem never hides an I/O
  * failure seen earlier. */

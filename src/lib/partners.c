@@ -6,6 +6,10 @@
 
 #include "euprio/partners.h"
 
+/* White space around a value: trimmed on encoding, and a name of nothing
+ * else is no name on decoding. */
+#define PARTNER_SPACE " \t\r\n\v\f"
+
 const char *const eu_pattr_names[EU_P_NATTR] = {
 	"name", "org_id", "type", "role", "postcode", "city", "country",
 };
@@ -73,7 +77,9 @@ int eu_partners_decode(eu_partners *ps, const char *s, size_t len, const char **
 			p->len[k] = 0;
 			ps->store.p[ps->store.len++] = '\0';
 		}
-		if (p->len[EU_P_NAME] == 0) {
+		/* A name of white space alone is no name (the encoder trims it
+		 * away; found by fuzzing). */
+		if (strspn(p->a[EU_P_NAME], PARTNER_SPACE) == p->len[EU_P_NAME]) {
 			*err = "a partner line has no name";
 			return -1;
 		}
@@ -91,11 +97,11 @@ void eu_partner_encode(eu_buf *b, const char *const v[EU_P_NATTR])
 		if (k)
 			eu_buf_addc(b, '\t');
 		const char *s = v[k] ? v[k] : "";
-		/* Trim and fold separators: "  a\tb\n" -> "a b". */
-		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-			s++;
+		/* Trim and fold separators: "  a\tb\n" -> "a b".  The white
+		 * space trimmed is the same set the decoder calls "no name". */
+		s += strspn(s, PARTNER_SPACE);
 		size_t n = strlen(s);
-		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		while (n && strchr(PARTNER_SPACE, s[n - 1]))
 			n--;
 		for (size_t i = 0; i < n; i++) {
 			char c = s[i];

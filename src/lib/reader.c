@@ -218,6 +218,9 @@ static void push_row(eu_reader *r)
 	r->row_first = r->nf;
 	r->cur_bad = 0;
 	r->in_row = 0;
+	/* A row that begins later in this same segment (after a lone CR)
+	 * begins on the current line; at a segment's start this is set anew. */
+	r->row_start = r->line;
 }
 
 static void on_row(int c, void *data)

@@ -279,12 +279,13 @@ static void group_str(const eu_sdeo *S, int g, eu_buf *out, const char *s)
 
 static void trim_buf(eu_buf *b)
 {
+	static const char space[] = " \t\r\n\v\f";
 	size_t st = 0;
-	while (st < b->len && (b->p[st] == ' ' || b->p[st] == '\t'))
+	while (st < b->len && strchr(space, b->p[st]) && b->p[st])
 		st++;
 	memmove(b->p, b->p + st, b->len - st + 1);
 	b->len -= st;
-	while (b->len && (b->p[b->len - 1] == ' ' || b->p[b->len - 1] == '\t' || b->p[b->len - 1] == '\r'))
+	while (b->len && b->p[b->len - 1] && strchr(space, b->p[b->len - 1]))
 		b->p[--b->len] = '\0';
 }
 

@@ -64,6 +64,9 @@ static void test_decode_errors(void **s)
 	const char *noname = "\t1\tbusiness";
 	assert_int_equal(eu_partners_decode(&ps, noname, strlen(noname), &err), -1);
 	assert_non_null(strstr(err, "no name"));
+	/* White space is no name either (a fuzzer found "\r\r\r" accepted). */
+	const char *blank = "\r\r \t1\tbusiness";
+	assert_int_equal(eu_partners_decode(&ps, blank, strlen(blank), &err), -1);
 	/* Short lines, CRLF and blank lines are tolerated. */
 	const char *ok = "SDU\t\teducation\r\n\r\nUniversal Robots\n";
 	assert_int_equal(eu_partners_decode(&ps, ok, strlen(ok), &err), 0);

@@ -117,6 +117,15 @@ static void test_nul_and_utf8(void **s)
 	free(got);
 }
 
+static void test_lone_cr_line_numbers(void **s)
+{
+	(void)s;
+	/* A lone CR ends a row mid-line; the next row starts on that line,
+	 * whether the line is fed whole or a byte at a time (fuzz finding:
+	 * after a quoted line break the whole-line path kept a stale line). */
+	check("a,b\n\"x\ny\",1\r2,3\n4,5\n", "H1:[a][b]\n2:[x\ny][1]\n3:[2][3]\n4:[4][5]\n");
+}
+
 static void test_unterminated_quote(void **s)
 {
 	(void)s;
@@ -265,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_ragged_line_numbers),
 		cmocka_unit_test(test_nul_and_utf8),
 		cmocka_unit_test(test_unterminated_quote),
+		cmocka_unit_test(test_lone_cr_line_numbers),
 		cmocka_unit_test(test_overlong_field),
 		cmocka_unit_test(test_chunk_sizes_agree),
 		cmocka_unit_test(test_empty_input),

@@ -55,6 +55,8 @@ static void test_free_text_partners(void **s)
 	partners_are("Firma (DK-5230 Odense M, DK)", "Firma\t\t\tpartner\t5230\tOdense M\tDK");
 	partners_are("Ærø Kommune (DK)", "Ærø Kommune\t\t\tpartner\t\t\tDK");
 	partners_are("A (b (c))", "A (b (c))\t\t\tpartner\t\t\t");
+	/* Form feeds are white space, not a name (fuzz finding). */
+	partners_are("\f\f\f; SDU\v", "SDU\t\t\tpartner\t\t\t");
 	partners_are("", "");
 }
 

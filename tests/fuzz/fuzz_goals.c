@@ -1,0 +1,47 @@
+/* libFuzzer harness for the goal matcher with the shipped terms: the input
+ * is split into title, summary and keywords at the first two NUL bytes. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "euprio/diag.h"
+#include "euprio/goals.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static eu_goals *G;
+	static eu_goals_result res;
+	if (!G) {
+		eu_diag = fopen("/dev/null", "w");
+		G = eu_goals_load(FUZZ_CONFIG);
+		if (!G)
+			abort();
+	}
+	const char *parts[3] = {"", "", ""};
+	size_t plen[3] = {0, 0, 0};
+	const char *p = (const char *)data, *end = p + size;
+	for (int i = 0; i < 3 && p <= end; i++) {
+		const char *z = memchr(p, '\0', (size_t)(end - p));
+		parts[i] = p;
+		plen[i] = z && i < 2 ? (size_t)(z - p) : (size_t)(end - p);
+		p += plen[i] + 1;
+		if (!z)
+			break;
+	}
+	size_t nf = eu_goals_nfields(G);
+	const char *t[32];
+	size_t l[32];
+	for (size_t f = 0; f < nf && f < 32; f++) {
+		const char *name = eu_goals_field(G, f);
+		int k = !strcmp(name, "title") ? 0 : !strcmp(name, "summary") ? 1 : !strcmp(name, "keywords") ? 2 : -1;
+		t[f] = k >= 0 ? parts[k] : "";
+		l[f] = k >= 0 ? plen[k] : 0;
+	}
+	eu_buf err = EU_BUF_INIT;
+	eu_goals_record(G, t, l, &res, &err, NULL, NULL);
+	eu_buf_free(&err);
+	return 0;
+}
