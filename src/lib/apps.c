@@ -28,6 +28,7 @@
 #include "euprio/partners.h"
 #include "euprio/schema.h"
 #include "euprio/stream.h"
+#include "euprio/strmap.h"
 #include "euprio/text.h"
 #include "euprio/values.h"
 
@@ -63,8 +64,7 @@ struct eu_apps {
 	int forced;              /* --profile given */
 	double dkk_rate;
 	/* per-run state */
-	char **ids;              /* seen ids, open addressing */
-	size_t nids, capids;
+	eu_strmap ids;           /* ids seen in this run */
 	/* per-file state */
 	const char *file;
 	unsigned long errors_shown;
@@ -403,9 +403,7 @@ void eu_apps_free(eu_apps *A)
 	for (size_t i = 0; i < A->np; i++)
 		profile_free(&A->p[i]);
 	free(A->p);
-	for (size_t i = 0; i < A->capids; i++)
-		free(A->ids[i]);
-	free(A->ids);
+	eu_strmap_free(&A->ids, NULL);
 	free(A);
 }
 
@@ -422,32 +420,7 @@ void eu_apps_write_header(eu_writer *w)
 /* Remembers an id; returns 1 when it was seen before in this run. */
 static int seen_id(eu_apps *A, const char *id)
 {
-	if (A->nids * 2 >= A->capids) {
-		size_t ncap = A->capids ? A->capids * 2 : 256;
-		char **n = eu_xcalloc(ncap, sizeof *n);
-		for (size_t i = 0; i < A->capids; i++) {
-			if (!A->ids[i])
-				continue;
-			size_t h = 5381;
-			for (const char *c = A->ids[i]; *c; c++)
-				h = h * 33 + (unsigned char)*c;
-			for (h &= ncap - 1; n[h]; h = (h + 1) & (ncap - 1))
-				;
-			n[h] = A->ids[i];
-		}
-		free(A->ids);
-		A->ids = n;
-		A->capids = ncap;
-	}
-	size_t h = 5381;
-	for (const char *c = id; *c; c++)
-		h = h * 33 + (unsigned char)*c;
-	for (h &= A->capids - 1; A->ids[h]; h = (h + 1) & (A->capids - 1))
-		if (strcmp(A->ids[h], id) == 0)
-			return 1;
-	A->ids[h] = eu_xstrdup(id);
-	A->nids++;
-	return 0;
+	return !eu_strmap_add(&A->ids, id, strlen(id), NULL);
 }
 
 static xmlXPathObjectPtr eval_at(xmlXPathContextPtr ctx, xmlNodePtr node, xmlXPathCompExprPtr xp)

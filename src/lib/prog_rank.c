@@ -15,6 +15,7 @@
 #include "euprio/partners.h"
 #include "euprio/rank.h"
 #include "euprio/stream.h"
+#include "euprio/strmap.h"
 #include "euprio/text.h"
 #include "euprio/values.h"
 
@@ -73,12 +74,6 @@ struct cand {
 	const char *id;          /* into blob */
 };
 
-struct idslot {
-	char *id;
-	uint64_t hash;
-	char *origin;
-};
-
 struct run {
 	eu_rank *R;
 	eu_stream s;
@@ -87,8 +82,7 @@ struct run {
 	long col_id, col_origin, col_reject;
 	struct cand *c;
 	size_t nc, capc;
-	struct idslot *ids;      /* open addressing, power-of-two size */
-	size_t nids, capids;
+	eu_strmap ids;           /* candidate id -> struct first_seen */
 	eu_writer *rej;
 	unsigned long nin, nrej, nbad;
 	struct { const char *code; unsigned long n; } by[8];   /* rejects by code */
@@ -113,47 +107,26 @@ static uint64_t fingerprint(const void *p, size_t n, uint64_t h)
 	return (h ^ n) * 0x9e3779b97f4a7c15ull;
 }
 
-static uint64_t fnv(const void *p, size_t n, uint64_t h)
-{
-	const unsigned char *s = p;
+/* The first occurrence of each candidate id: its content fingerprint and
+ * origin, for the duplicate gate. */
+struct first_seen {
+	uint64_t hash;
+	char origin[];
+};
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
-/* Records the first origin of each id.  Returns NULL for a new id, else the
- * slot of the first one. */
-static struct idslot *id_seen(struct run *r, const char *id, size_t len, uint64_t content,
-			      const char *origin)
+/* Returns NULL for a new id (now recorded), else what the first one left. */
+static struct first_seen *id_seen(struct run *r, const char *id, size_t len, uint64_t content,
+				  const char *origin)
 {
-	if (r->nids * 2 >= r->capids) {
-		size_t ncap = r->capids ? r->capids * 2 : 1024;
-		struct idslot *n = eu_xcalloc(ncap, sizeof *n);
-		for (size_t i = 0; i < r->capids; i++) {
-			if (!r->ids[i].id)
-				continue;
-			size_t h = fnv(r->ids[i].id, strlen(r->ids[i].id), 0xcbf29ce484222325ull) & (ncap - 1);
-			while (n[h].id)
-				h = (h + 1) & (ncap - 1);
-			n[h] = r->ids[i];
-		}
-		free(r->ids);
-		r->ids = n;
-		r->capids = ncap;
-	}
-	size_t h = fnv(id, len, 0xcbf29ce484222325ull) & (r->capids - 1);
-	while (r->ids[h].id) {
-		if (strlen(r->ids[h].id) == len && memcmp(r->ids[h].id, id, len) == 0)
-			return &r->ids[h];
-		h = (h + 1) & (r->capids - 1);
-	}
-	r->ids[h].id = eu_xstrndup(id, len);
-	r->ids[h].hash = content;
-	r->ids[h].origin = eu_xstrdup(origin);
-	r->nids++;
+	int found;
+	struct first_seen *f = eu_strmap_get(&r->ids, id, len, &found);
+
+	if (found)
+		return f;
+	f = eu_xmalloc(sizeof *f + strlen(origin) + 1);
+	f->hash = content;
+	strcpy(f->origin, origin);
+	eu_strmap_add(&r->ids, id, len, f);
 	return NULL;
 }
 
@@ -410,7 +383,7 @@ static int rank_records(struct run *r)
 			for (size_t i = 0; i < rec.n; i++)
 				if ((long)i != r->col_origin)
 					h = fingerprint(rec.v[i], rec.len[i] + 1, h);
-			struct idslot *first = id_seen(r, rec.v[r->col_id], rec.len[r->col_id], h, origin.p);
+			struct first_seen *first = id_seen(r, rec.v[r->col_id], rec.len[r->col_id], h, origin.p);
 			if (first) {
 				eu_buf_clear(&reason);
 				eu_rank_label(r->R, &reason, first->hash == h ? "reject.DUPLICATE_SAME" : "reject.DUPLICATE",
@@ -564,11 +537,7 @@ int eu_rank_main(int argc, char **argv)
 		free(r.c[i].off);
 	}
 	free(r.c);
-	for (size_t i = 0; i < r.capids; i++) {
-		free(r.ids[i].id);
-		free(r.ids[i].origin);
-	}
-	free(r.ids);
+	eu_strmap_free(&r.ids, free);
 	eu_stream_close(&r.s);
 	eu_rank_free(r.R);
 	return eu_cli_finish(w, status);

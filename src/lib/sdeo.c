@@ -24,6 +24,7 @@
 #include "euprio/schema.h"
 #include "euprio/sdeo.h"
 #include "euprio/stream.h"
+#include "euprio/strmap.h"
 #include "euprio/text.h"
 #include "euprio/values.h"
 
@@ -624,8 +625,7 @@ struct run {
 	int status;
 	/* --append */
 	int joining;
-	char **keys;             /* applications' join keys, open addressing */
-	size_t nkeys, capkeys;
+	eu_strmap keys;          /* applications' join keys */
 	struct joined *j;
 	size_t nj;
 };
@@ -649,36 +649,17 @@ static void join_key(eu_buf *k, const char *call, size_t clen, const char *acr, 
 	}
 }
 
-static size_t key_slot(const struct run *r, const char *k)
-{
-	size_t h = fnv32(k, strlen(k)) & (r->capkeys - 1);
-	while (r->keys[h] && strcmp(r->keys[h], k))
-		h = (h + 1) & (r->capkeys - 1);
-	return h;
-}
-
 static void key_add(struct run *r, const char *k)
 {
-	if (r->nkeys * 2 >= r->capkeys) {
-		size_t old = r->capkeys;
-		char **ok = r->keys;
-		r->capkeys = old ? old * 2 : 256;
-		r->keys = eu_xcalloc(r->capkeys, sizeof *r->keys);
-		for (size_t i = 0; i < old; i++)
-			if (ok[i])
-				r->keys[key_slot(r, ok[i])] = ok[i];
-		free(ok);
-	}
-	size_t h = key_slot(r, k);
-	if (!r->keys[h]) {
-		r->keys[h] = eu_xstrdup(k);
-		r->nkeys++;
-	}
+	eu_strmap_add(&r->keys, k, strlen(k), NULL);
 }
 
 static int key_has(const struct run *r, const char *k)
 {
-	return r->capkeys && r->keys[key_slot(r, k)] != NULL;
+	int found;
+
+	eu_strmap_get(&r->keys, k, strlen(k), &found);
+	return found;
 }
 
 static void write_rec(struct run *r, const struct rec *rec)
@@ -1118,9 +1099,7 @@ int eu_sdeo_run(eu_sdeo *S, char *const *paths, size_t npaths, int append_fd, eu
 	eu_reader_close(rd);
 	eu_stream_close(&s);
 	free(lmap);
-	for (size_t i = 0; i < r.capkeys; i++)
-		free(r.keys[i]);
-	free(r.keys);
+	eu_strmap_free(&r.keys, NULL);
 	for (size_t i = 0; i < r.nj; i++) {
 		free(r.j[i].key);
 		rec_free(&r.j[i].listing);
