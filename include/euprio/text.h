@@ -24,6 +24,12 @@ void eu_collapse_ws(eu_buf *out, const char *s, size_t len);
  * ("1480000", "160857.91"). */
 void eu_fmt_amount(eu_buf *out, double v);
 
+/* PCRE2 JIT compilation, unless $EUPRIO_NO_JIT is set (memcheck cannot
+ * follow JIT code, so scripts/memcheck.sh runs the interpreter).  Returns
+ * whether the code is JIT-compiled, so callers pick pcre2_jit_match. */
+struct pcre2_real_code_8;
+int eu_jit(struct pcre2_real_code_8 *code);
+
 /* ASCII helpers that ignore the locale. */
 int eu_strcaseeq(const char *a, const char *b);
 char *eu_trim(char *s);

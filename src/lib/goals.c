@@ -86,6 +86,7 @@ struct eu_goals {
 	char *terms_path;
 	eu_goals_spec spec;
 	int *extra;              /* per group: from the extra table */
+	int nojit;               /* some pattern is not JIT-compiled */
 };
 
 size_t eu_goals_nfields(const eu_goals *G) { return G->nfields; }
@@ -251,7 +252,7 @@ static int load_terms(eu_goals *G, const char *dir, const char *file, const char
 				free(tm->pattern);
 				continue;
 			}
-			pcre2_jit_compile(tm->exclude, PCRE2_JIT_COMPLETE);
+			eu_jit(tm->exclude);
 		}
 		G->nterms++;
 	}
@@ -265,7 +266,7 @@ static int starts_at_boundary(const char *pat)
 }
 
 /* Joins terms into one alternation, each tagged with its mark. */
-static pcre2_code *combine(const eu_goals *G, const size_t *terms, size_t n, uint32_t extra, eu_buf *pat)
+static pcre2_code *combine(eu_goals *G, const size_t *terms, size_t n, uint32_t extra, eu_buf *pat)
 {
 	int err;
 	PCRE2_SIZE off;
@@ -293,7 +294,10 @@ static pcre2_code *combine(const eu_goals *G, const size_t *terms, size_t n, uin
 		eu_warn_at(G->terms_path, 0, "the terms do not combine: %s", (char *)msg);
 		return NULL;
 	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	/* One pattern without JIT (disabled, or unsupported) sends every
+	 * match through pcre2_match. */
+	if (!eu_jit(re))
+		G->nojit = 1;
 	return re;
 }
 
@@ -736,6 +740,12 @@ static int is_word_char(const unsigned char *s, size_t n, size_t i, size_t *len)
 	       (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
 }
 
+/* pcre2_jit_match skips pcre2_match's checks on the hot path; without JIT
+ * (EUPRIO_NO_JIT, for memcheck) the interpreter runs instead. */
+#define MATCH(G, re, s, n, at) ((G)->nojit \
+	? pcre2_match((re), (PCRE2_SPTR)(s), (n), (at), 0, (G)->md, (G)->mctx) \
+	: pcre2_jit_match((re), (PCRE2_SPTR)(s), (n), (at), 0, (G)->md, (G)->mctx))
+
 /* The word-boundary scan of one field: see the top of this file. */
 static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const char *s, size_t n, eu_buf *err)
 {
@@ -760,7 +770,7 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 				continue;
 		}
 		const struct bucket *bk = &fp->buckets[fp->first[u[i]]];
-		int m = pcre2_jit_match(bk->re, (PCRE2_SPTR)s, n, i, 0, G->md, G->mctx);
+		int m = MATCH(G, bk->re, s, n, i);
 		if (m == PCRE2_ERROR_NOMATCH)
 			continue;
 		if (m < 0)
@@ -781,7 +791,7 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 				continue;
 			if (i + 1 < n && !(fp->gsecond[g][(u[i] << 8 | u[i + 1]) >> 3] & (1u << (u[i + 1] & 7))))
 				continue;
-			m = pcre2_jit_match(fp->goal[g], (PCRE2_SPTR)s, n, i, 0, G->md, G->mctx);
+			m = MATCH(G, fp->goal[g], s, n, i);
 			if (m == PCRE2_ERROR_NOMATCH)
 				continue;
 			if (m < 0)

@@ -182,7 +182,7 @@ static int add_alias(struct actor *a, const char *text, const eu_table *t, size_
 				       (char *)msg, (size_t)off);
 			return -1;
 		}
-		pcre2_jit_compile(al.re, PCRE2_JIT_COMPLETE);
+		eu_jit(al.re);
 	} else {
 		al.folded = fold_dup(text);
 		if (!*al.folded) {

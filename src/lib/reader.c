@@ -499,6 +499,8 @@ static int fast_record(eu_reader *r)
 	const unsigned char d = r->o.delim;
 	size_t first = r->nf, lines = 0;
 
+	if (p >= end)
+		return 0;       /* e.g. a buffer that held only the BOM (valgrind) */
 	if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
 		/* An empty line, which libcsv skips too. */
 		r->inpos += *p == '\n' ? 1 : 2;

@@ -192,7 +192,7 @@ static pcre2_code *re(const char *pat)
 	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
 				      PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
 	if (c)
-		pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+		eu_jit(c);
 	return c;
 }
 

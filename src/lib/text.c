@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
 #include <utf8proc.h>
 
 #include "euprio/text.h"
@@ -193,4 +196,15 @@ char *eu_trim(char *s)
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		s[--n] = '\0';
 	return s;
+}
+
+int eu_jit(pcre2_code *code)
+{
+	static int off = -1;
+
+	if (off < 0) {
+		const char *e = getenv("EUPRIO_NO_JIT");
+		off = e && *e && strcmp(e, "0") != 0;
+	}
+	return !off && code && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 }
