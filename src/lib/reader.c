@@ -184,7 +184,7 @@ static void on_field(void *s, size_t len, void *data)
 	size_t col = r->nf - r->row_first + 1;
 
 	if (r->nf == r->fcap) {
-		r->fcap = r->fcap ? r->fcap * 2 : 64;
+		r->fcap *= 2;
 		r->foff = eu_xrealloc(r->foff, r->fcap * sizeof *r->foff);
 		r->flen = eu_xrealloc(r->flen, r->fcap * sizeof *r->flen);
 	}
@@ -249,6 +249,11 @@ static eu_reader *reader_new(const char *name, const eu_reader_opts *opts)
 	if (r->cp1252 && r->chunk < 16)
 		r->chunk = 16;
 	r->in = eu_xmalloc(r->chunk < 4 ? 4 : r->chunk);
+	/* Allocated up front: a row rejected before its first field (an
+	 * over-long first field) still points into these (fuzz finding). */
+	r->fcap = 64;
+	r->foff = eu_xmalloc(r->fcap * sizeof *r->foff);
+	r->flen = eu_xmalloc(r->fcap * sizeof *r->flen);
 	r->name = eu_xstrdup(name);
 	r->fd = -1;
 	r->line = 1;

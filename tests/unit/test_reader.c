@@ -148,6 +148,29 @@ static void test_overlong_field(void **s)
 	eu_buf_free(&in);
 }
 
+static void test_overlong_first_field(void **s)
+{
+	(void)s;
+	/* The first field of the very first row is too long: a row with no
+	 * fields at all is handed on as bad (UBSan fuzz finding). */
+	eu_buf in = EU_BUF_INIT;
+	for (int i = 0; i < 2000; i++)
+		eu_buf_addc(&in, 'x');
+	eu_buf_adds(&in, ",b\n1,2\n");
+	eu_reader_opts o = {.check_utf8 = 1, .check_width = 1, .max_field = 1000};
+	eu_reader *r = eu_reader_mem(in.p, in.len, "t", &o);
+	const eu_row *h = eu_reader_header(r);
+	assert_non_null(h);
+	assert_int_equal(h->n, 0);
+	assert_non_null(h->bad);
+	assert_non_null(strstr(h->bad, "field 1 longer than 1000 bytes"));
+	eu_row row;
+	assert_int_equal(eu_reader_next(r, &row), 1);
+	assert_string_equal(row.f[0], "1");
+	eu_reader_close(r);
+	eu_buf_free(&in);
+}
+
 static void test_chunk_sizes_agree(void **s)
 {
 	(void)s;
@@ -276,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_unterminated_quote),
 		cmocka_unit_test(test_lone_cr_line_numbers),
 		cmocka_unit_test(test_overlong_field),
+		cmocka_unit_test(test_overlong_first_field),
 		cmocka_unit_test(test_chunk_sizes_agree),
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_utf8_check),
