@@ -13,6 +13,12 @@ void eu_cli_start(const char *argv0);
 /* Prints "prog (euprio) VERSION" and the libraries it was built with. */
 void eu_cli_version(FILE *out);
 
+/* The options every program shares, for the default of its getopt switch:
+ * -h prints usage, -V the version (both return 0 to exit with); -c stores
+ * optarg in *config when config is not NULL (returns -1: go on); anything
+ * else is a usage error (returns EU_EXIT_USAGE). */
+int eu_cli_option(int ch, void (*usage)(FILE *), const char *synopsis, const char **config);
+
 /* Prints the one-line "try --help" hint and returns EU_EXIT_USAGE. */
 int eu_cli_usage_error(const char *synopsis);
 

@@ -1,5 +1,6 @@
 /* Shared command-line conventions. */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,4 +60,25 @@ int eu_cli_finish(eu_writer *w, int status)
 		eu_status_raise(&status, EU_EXIT_OUTPUT);
 	}
 	return status;
+}
+
+int eu_cli_option(int ch, void (*usage)(FILE *), const char *synopsis, const char **config)
+{
+	switch (ch) {
+	case 'c':
+		if (config) {
+			*config = optarg;
+			return -1;
+		}
+		break;
+	case 'h':
+		usage(stdout);
+		return eu_cli_finish(NULL, EU_EXIT_OK);
+	case 'V':
+		eu_cli_version(stdout);
+		return eu_cli_finish(NULL, EU_EXIT_OK);
+	default:
+		break;
+	}
+	return eu_cli_usage_error(synopsis);
 }

@@ -45,23 +45,17 @@ int eu_apps_main(int argc, char **argv)
 	int ch, status = EU_EXIT_OK;
 
 	eu_cli_start(argv[0]);
+	int opt_rc;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "c:hp:V", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return eu_cli_finish(NULL, EU_EXIT_OK);
 		case 'p':
 			profile = optarg;
 			break;
-		case 'V':
-			eu_cli_version(stdout);
-			return eu_cli_finish(NULL, EU_EXIT_OK);
 		default:
-			return eu_cli_usage_error(synopsis);
+			if ((opt_rc = eu_cli_option(ch, usage, synopsis, &config)) >= 0)
+				return opt_rc;
+			break;
 		}
 	}
 	eu_apps *A = eu_apps_new(eu_config_dir(config), profile);

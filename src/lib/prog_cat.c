@@ -42,17 +42,14 @@ int eu_cat_main(int argc, char **argv)
 	int ch;
 
 	eu_cli_start(argv[0]);
+	int opt_rc;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'h':
-			usage(stdout);
-			return eu_cli_finish(NULL, EU_EXIT_OK);
-		case 'V':
-			eu_cli_version(stdout);
-			return eu_cli_finish(NULL, EU_EXIT_OK);
 		default:
-			return eu_cli_usage_error(synopsis);
+			if ((opt_rc = eu_cli_option(ch, usage, synopsis, NULL)) >= 0)
+				return opt_rc;
+			break;
 		}
 	}
 

@@ -423,15 +423,13 @@ int eu_rank_main(int argc, char **argv)
 	struct run r = {0};
 
 	eu_cli_start(argv[0]);
+	int opt_rc;
 	r.today = eu_today();
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "ac:d:hl:r:t:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			all = 1;
-			break;
-		case 'c':
-			config = optarg;
 			break;
 		case 'd':
 			if (strcmp(optarg, "excel-da") == 0) {
@@ -442,9 +440,6 @@ int eu_rank_main(int argc, char **argv)
 				return eu_cli_usage_error(synopsis);
 			}
 			break;
-		case 'h':
-			usage(stdout);
-			return eu_cli_finish(NULL, EU_EXIT_OK);
 		case 'l':
 			if (strcmp(optarg, "da") == 0)
 				lang = EU_LANG_DA;
@@ -465,9 +460,6 @@ int eu_rank_main(int argc, char **argv)
 				return eu_cli_usage_error(synopsis);
 			}
 			break;
-		case 'V':
-			eu_cli_version(stdout);
-			return eu_cli_finish(NULL, EU_EXIT_OK);
 		case EU_OPT_BOM:
 			wo.bom = 1;
 			break;
@@ -475,7 +467,9 @@ int eu_rank_main(int argc, char **argv)
 			wo.excel_safe = 0;
 			break;
 		default:
-			return eu_cli_usage_error(synopsis);
+			if ((opt_rc = eu_cli_option(ch, usage, synopsis, &config)) >= 0)
+				return opt_rc;
+			break;
 		}
 	}
 	if (!rejects) {

@@ -52,14 +52,12 @@ int eu_sdeo_main(int argc, char **argv)
 	int append = 0, ch;
 
 	eu_cli_start(argv[0]);
+	int opt_rc;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "ac:d:e:hp:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			append = 1;
-			break;
-		case 'c':
-			config = optarg;
 			break;
 		case 'd':
 			if (!strcmp(optarg, ";") || !strcmp(optarg, ",") || !strcmp(optarg, "\t"))
@@ -82,17 +80,13 @@ int eu_sdeo_main(int argc, char **argv)
 				return eu_cli_usage_error(synopsis);
 			}
 			break;
-		case 'h':
-			usage(stdout);
-			return eu_cli_finish(NULL, EU_EXIT_OK);
 		case 'p':
 			o.profile = optarg;
 			break;
-		case 'V':
-			eu_cli_version(stdout);
-			return eu_cli_finish(NULL, EU_EXIT_OK);
 		default:
-			return eu_cli_usage_error(synopsis);
+			if ((opt_rc = eu_cli_option(ch, usage, synopsis, &config)) >= 0)
+				return opt_rc;
+			break;
 		}
 	}
 	eu_sdeo *S = eu_sdeo_new(eu_config_dir(config), &o);
