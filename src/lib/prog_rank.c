@@ -57,7 +57,7 @@ static const unsigned char owned_numeric[NOWNED] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0
 /* The columns people read, in the order they read them. */
 static const char *const people[] = {
 	"rank", "decision", "score", "title", "programme", "call_id", "deadline", "days_left",
-	"goals", "local_partners", "twin_cities", "reasons", "flags", "score_value",
+	"goals", "local_tier", "local_partners", "twin_cities", "reasons", "flags", "score_value",
 	"score_knowledge", "score_cooperation", "score_partnerships", "score_reputation",
 	"total_eur", "eu_grant_eur", "own_cost_eur", "value_ratio", "partners", "sdeo_id",
 	"id", "origin",

@@ -12,6 +12,7 @@
 #include "euprio/config.h"
 #include "euprio/diag.h"
 #include "euprio/goals.h"
+#include "euprio/labels.h"
 #include "euprio/partners.h"
 #include "euprio/rank.h"
 #include "euprio/text.h"
@@ -42,11 +43,6 @@ struct pterm {
 	pcre2_code *re;
 };
 
-struct label {
-	char *key;
-	char *text;
-};
-
 struct eu_rank {
 	double w[EU_NSUB];
 	double value_per_goal, value_per_strength;
@@ -65,8 +61,7 @@ struct eu_rank {
 	size_t *plen;
 	eu_goals_result pres;
 	eu_buf perr;
-	struct label *labels;
-	size_t nlabels;
+	eu_labels labels;
 	long col[NCOL];
 	pcre2_match_data *md;
 };
@@ -183,45 +178,15 @@ static int load_pterms(eu_rank *R, const char *dir)
 	return 0;
 }
 
-static int load_labels(eu_rank *R, const char *dir, enum eu_lang lang)
-{
-	static const char *const req[] = {"key", "da", "en", NULL};
-	eu_table t;
-
-	if (eu_table_load(&t, dir, "labels.csv", req) < 0) {
-		eu_table_free(&t);
-		return -1;
-	}
-	long ck = eu_table_col(&t, "key"), cl = eu_table_col(&t, lang == EU_LANG_EN ? "en" : "da");
-	R->labels = eu_xcalloc(t.nrows + 1, sizeof *R->labels);
-	for (size_t r = 0; r < t.nrows; r++) {
-		R->labels[R->nlabels].key = eu_xstrdup(eu_table_get(&t, r, ck));
-		R->labels[R->nlabels++].text = eu_xstrdup(eu_table_get(&t, r, cl));
-	}
-	/* Every key the program uses must be there: a missing sentence would
-	 * otherwise surface only on the morning someone needs it. */
-	static const char *const need[] = {
-		"goals", "local.one.odense", "local.many.odense", "local.one.fyn", "local.many.fyn",
-		"local.none", "twin", "ratio", "ratio.none", "deadline.days", "deadline.today",
-		"deadline.passed", "deadline.none", "review", "type.education", "type.business",
-		"type.organisation", "type.public", "type.research", "type.unknown", "reject.NO_GOAL",
-		"reject.NO_LOCAL_PARTNER", "reject.DEADLINE_PASSED", "reject.CLOSED",
-		"reject.DUPLICATE", "reject.DUPLICATE_SAME", "reject.BAD_INPUT", "decimal", NULL,
-	};
-	int rc = 0;
-	for (size_t i = 0; need[i]; i++) {
-		size_t k;
-		for (k = 0; k < R->nlabels; k++)
-			if (strcmp(R->labels[k].key, need[i]) == 0)
-				break;
-		if (k == R->nlabels) {
-			eu_warn_at(t.path, 0, "missing label '%s'", need[i]);
-			rc = -1;
-		}
-	}
-	eu_table_free(&t);
-	return rc;
-}
+/* Every key the program uses must be in labels.csv. */
+static const char *const need_labels[] = {
+	"goals", "local.one.odense", "local.many.odense", "local.one.fyn", "local.many.fyn",
+	"local.none", "twin", "ratio", "ratio.none", "deadline.days", "deadline.today",
+	"deadline.passed", "deadline.none", "review", "type.education", "type.business",
+	"type.organisation", "type.public", "type.research", "type.unknown", "reject.NO_GOAL",
+	"reject.NO_LOCAL_PARTNER", "reject.DEADLINE_PASSED", "reject.CLOSED",
+	"reject.DUPLICATE", "reject.DUPLICATE_SAME", "reject.BAD_INPUT", "decimal", NULL,
+};
 
 eu_rank *eu_rank_load(const char *dir, enum eu_lang lang)
 {
@@ -230,7 +195,7 @@ eu_rank *eu_rank_load(const char *dir, enum eu_lang lang)
 
 	rc |= load_scoring(R, dir);
 	rc |= load_pterms(R, dir);
-	rc |= load_labels(R, dir, lang);
+	rc |= eu_labels_load(&R->labels, dir, lang == EU_LANG_EN ? "en" : "da", need_labels);
 	R->md = pcre2_match_data_create(2, NULL);
 	for (int c = 0; c < NCOL; c++)
 		R->col[c] = -1;
@@ -265,11 +230,7 @@ void eu_rank_free(eu_rank *R)
 	free(R->pcol);
 	free(R->ptext);
 	free(R->plen);
-	for (size_t i = 0; i < R->nlabels; i++) {
-		free(R->labels[i].key);
-		free(R->labels[i].text);
-	}
-	free(R->labels);
+	eu_labels_free(&R->labels);
 	pcre2_match_data_free(R->md);
 	free(R);
 }
@@ -301,38 +262,7 @@ static size_t getlen(const eu_rank *R, const eu_rec *rec, int c)
 
 static const char *label(const eu_rank *R, const char *key)
 {
-	for (size_t i = 0; i < R->nlabels; i++)
-		if (strcmp(R->labels[i].key, key) == 0)
-			return R->labels[i].text;
-	return key;    /* load checked every key; this is unreachable */
-}
-
-/* Expands {name} placeholders from NULL-terminated name/value pairs. */
-static void vlabel(const eu_rank *R, eu_buf *out, const char *key, va_list ap)
-{
-	const char *names[8], *vals[8];
-	size_t n = 0;
-	const char *nm;
-
-	while (n < 8 && (nm = va_arg(ap, const char *))) {
-		names[n] = nm;
-		vals[n++] = va_arg(ap, const char *);
-	}
-	for (const char *p = label(R, key); *p; p++) {
-		if (*p == '{') {
-			const char *e = strchr(p, '}');
-			size_t k;
-			for (k = 0; e && k < n; k++)
-				if (strlen(names[k]) == (size_t)(e - p - 1) && strncmp(names[k], p + 1, (size_t)(e - p - 1)) == 0)
-					break;
-			if (e && k < n) {
-				eu_buf_adds(out, vals[k]);
-				p = e;
-				continue;
-			}
-		}
-		eu_buf_addc(out, *p);
-	}
+	return eu_label(&R->labels, key);
 }
 
 void eu_rank_label(const eu_rank *R, eu_buf *out, const char *key, ...)
@@ -340,7 +270,7 @@ void eu_rank_label(const eu_rank *R, eu_buf *out, const char *key, ...)
 	va_list ap;
 
 	va_start(ap, key);
-	vlabel(R, out, key, ap);
+	eu_label_vfill(&R->labels, out, key, ap);
 	va_end(ap);
 }
 
@@ -351,7 +281,7 @@ static void add_part(const eu_rank *R, eu_buf *out, const char *key, ...)
 	if (out->len)
 		eu_buf_adds(out, "; ");
 	va_start(ap, key);
-	vlabel(R, out, key, ap);
+	eu_label_vfill(&R->labels, out, key, ap);
 	va_end(ap);
 }
 
