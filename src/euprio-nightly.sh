@@ -11,8 +11,9 @@ usage() {
 usage: euprio-nightly [-hnV] [-c DIR] [-i DIR] [-o DIR] [--today DATE] [--lang da|en]
 Run the euprio pipeline on INPUT/applications/*.xml and INPUT/listings/*.csv
 (and *.tsv), and write into OUTPUT: candidates-DATE.csv, rejected-DATE.csv,
-changes-DATE.csv (against the last run), candidates-latest.csv (a link to
-today's), log/euprio-DATE.log and history.csv (one line per run).
+changes-DATE.csv (against the last run), candidates-DATE.xlsx (the morning
+workbook), candidates-latest.csv and .xlsx (links to today's),
+log/euprio-DATE.log and history.csv (one line per run).
 
   -c, --config DIR  policy directory (default $EUPRIO_CONFIG, then installed)
   -i, --input DIR   input folder (default $EUPRIO_INPUT, then .)
@@ -137,13 +138,27 @@ prev="$output/candidates-latest.csv"
 euprio-changes "$prev" "$tmp/candidates.csv" >"$tmp/changes.csv" 2>>"$tmp/log" || {
 	cat "$tmp/log" >>"$log"; die 4 "could not compare with the last run"; }
 
-# 5. Publish: fsync, then rename into place; the link last.
-sync "$tmp/candidates.csv" "$tmp/rejected.csv" "$tmp/changes.csv" 2>/dev/null
-for f in candidates rejected changes; do
-	mv -f "$tmp/$f.csv" "$output/$f-$today.csv" || { cat "$tmp/log" >>"$log"; die 4 "cannot write $output/$f-$today.csv"; }
+# 5. The morning workbook, from the same three files.
+xs=0
+euprio-xlsx -o "$tmp/candidates.xlsx" --rejects "$tmp/rejected.csv" --changes "$tmp/changes.csv" \
+	--today "$today" --lang "$lang" "$tmp/candidates.csv" 2>"$tmp/xlsx.err" || xs=$?
+[ -s "$tmp/xlsx.err" ] && sed "s/^/[xlsx] /" "$tmp/xlsx.err" >>"$tmp/log"
+echo "stage xlsx: exit $xs" >>"$tmp/log"
+case "$xs" in
+0|1) ;;
+*) cat "$tmp/log" >>"$log"; die 4 "the workbook could not be written; yesterday's output is untouched (see $log)" ;;
+esac
+
+# 6. Publish: fsync, then rename into place; the links last.
+sync "$tmp/candidates.csv" "$tmp/rejected.csv" "$tmp/changes.csv" "$tmp/candidates.xlsx" 2>/dev/null
+for f in candidates.csv rejected.csv changes.csv candidates.xlsx; do
+	dest="$output/${f%.*}-$today.${f##*.}"
+	mv -f "$tmp/$f" "$dest" || { cat "$tmp/log" >>"$log"; die 4 "cannot write $dest"; }
 done
-ln -sfn "candidates-$today.csv" "$tmp/latest" && mv -Tf "$tmp/latest" "$output/candidates-latest.csv" ||
-	die 4 "cannot update candidates-latest.csv"
+for ext in csv xlsx; do
+	ln -sfn "candidates-$today.$ext" "$tmp/latest" && mv -Tf "$tmp/latest" "$output/candidates-latest.$ext" ||
+		die 4 "cannot update candidates-latest.$ext"
+done
 sync "$output" 2>/dev/null
 
 summary=$(sed -n 's/^euprio-rank: //p' "$tmp/rank.err" | tail -1)

@@ -43,6 +43,7 @@ enum {
 	EU_OPT_DELIM,
 	EU_OPT_CHECK,
 	EU_OPT_TOP,
+	EU_OPT_CHANGES,
 };
 
 /* The programs, callable in process by tests and fuzzers. */

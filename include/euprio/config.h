@@ -57,6 +57,8 @@ int eu_settings_load(eu_settings *s, const char *dir, const char *name);
  * bad value prints file:line:col and returns -1: no constant lives in code. */
 int eu_setting_number(const eu_settings *s, const char *key, double min,
 		      double max, double *out);
+/* The row of key in s->t, or -1 (for messages about a value). */
+long eu_setting_row(const eu_settings *s, const char *key);
 /* Returns the value string, or NULL after an error message. */
 const char *eu_setting_str(const eu_settings *s, const char *key);
 void eu_settings_free(eu_settings *s);

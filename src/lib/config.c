@@ -280,7 +280,7 @@ int eu_settings_load(eu_settings *s, const char *dir, const char *name)
 	return 0;
 }
 
-static long settings_find(const eu_settings *s, const char *key)
+long eu_setting_row(const eu_settings *s, const char *key)
 {
 	for (size_t r = 0; r < s->t.nrows; r++)
 		if (strcmp(s->t.rows[r].v[s->ckey], key) == 0)
@@ -291,7 +291,7 @@ static long settings_find(const eu_settings *s, const char *key)
 int eu_setting_number(const eu_settings *s, const char *key, double min,
 		      double max, double *out)
 {
-	long r = settings_find(s, key);
+	long r = eu_setting_row(s, key);
 
 	if (r < 0) {
 		eu_warn_at(s->t.path, 0, "missing setting '%s'", key);
@@ -302,7 +302,7 @@ int eu_setting_number(const eu_settings *s, const char *key, double min,
 
 const char *eu_setting_str(const eu_settings *s, const char *key)
 {
-	long r = settings_find(s, key);
+	long r = eu_setting_row(s, key);
 
 	if (r < 0) {
 		eu_warn_at(s->t.path, 0, "missing setting '%s'", key);

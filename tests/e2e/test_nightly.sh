@@ -9,10 +9,13 @@ cp "$SAMPLES"/sdeo-2025-w09.csv "$SAMPLES"/sdeo-2025-w10-cp1252.tsv "$T/in/listi
 out="$T/night"   # not $T/out: expect_status writes stdout there
 
 expect_status 1 euprio-nightly -i "$T/in" -o "$out" --today 2025-03-01
-for f in candidates-2025-03-01.csv rejected-2025-03-01.csv changes-2025-03-01.csv log/euprio-2025-03-01.log history.csv; do
+for f in candidates-2025-03-01.csv rejected-2025-03-01.csv changes-2025-03-01.csv candidates-2025-03-01.xlsx log/euprio-2025-03-01.log history.csv; do
 	[ -s "$out/$f" ] && pass || fail "missing $f"
 done
 [ "$(readlink "$out/candidates-latest.csv")" = candidates-2025-03-01.csv ] && pass || fail "latest link"
+[ "$(readlink "$out/candidates-latest.xlsx")" = candidates-2025-03-01.xlsx ] && pass || fail "latest workbook link"
+contains "$out/log/euprio-2025-03-01.log" "[xlsx] euprio-xlsx:" "log keeps the workbook's summary"
+contains "$out/log/euprio-2025-03-01.log" "stage xlsx: exit 0" "workbook stage status logged"
 contains "$T/err" "euprio-nightly: 2025-03-01: 9 candidates, 5 rejected" "one-line summary"
 contains "$out/log/euprio-2025-03-01.log" "stage rank: exit 1" "log has stage statuses"
 contains "$out/log/euprio-2025-03-01.log" "[apps] euprio-apps:" "log keeps stage messages"
@@ -58,6 +61,35 @@ expect_status 4 "$T/bin/euprio-nightly" -i "$T/in" -o "$out" --today 2025-03-02
 contains "$T/err" "stage goals failed; yesterday's output is untouched" "killed stage reported"
 same "$out/candidates-2025-03-02.csv" "$T/before.csv" "output untouched after a killed stage"
 ls -a "$out" | grep -q '^\.euprio-run' && fail "work folder left behind" || pass
+
+# So does a workbook writer that dies.
+cp "$EUPRIO_BIN/euprio-goals" "$T/bin/"
+printf '#!/bin/sh\nkill -9 $$\n' >"$T/bin/euprio-xlsx"
+cp "$out/candidates-2025-03-02.xlsx" "$T/before.xlsx"
+expect_status 4 "$T/bin/euprio-nightly" -i "$T/in" -o "$out" --today 2025-03-02
+contains "$T/err" "the workbook could not be written; yesterday's output is untouched" "killed workbook reported"
+same "$out/candidates-2025-03-02.xlsx" "$T/before.xlsx" "workbook untouched"
+same "$out/candidates-2025-03-02.csv" "$T/before.csv" "candidates untouched when the workbook fails"
+
+# SIGTERM to the whole run (what systemd and a shutdown send) mid-stage:
+# exit 4, no work folder, the previous outputs as they were.
+cp "$EUPRIO_BIN/euprio-xlsx" "$T/bin/"
+printf '#!/bin/sh\ncat >/dev/null; sleep 30\n' >"$T/bin/euprio-goals"
+# A new session, so the whole process group can be signalled (dash's kill
+# cannot name a group).
+python3 -c 'import os, sys; os.setsid(); os.execv(sys.argv[1], sys.argv[1:])' "$T/bin/euprio-nightly" -i "$T/in" -o "$out" --today 2025-03-02 >"$T/term.out" 2>"$T/term.err" &
+pid=$!
+i=0
+while [ ! -e "$out/.euprio.lock" ] || ! ls -a "$out" | grep -q '^\.euprio-run'; do
+	i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1
+done
+sleep 0.5
+python3 -c 'import os, signal, sys; os.killpg(int(sys.argv[1]), signal.SIGTERM)' "$pid"
+st=0; wait "$pid" || st=$?
+[ "$st" = 4 ] && pass || fail "SIGTERM: exit $st, expected 4"
+same "$out/candidates-2025-03-02.csv" "$T/before.csv" "candidates untouched after SIGTERM"
+same "$out/candidates-2025-03-02.xlsx" "$T/before.xlsx" "workbook untouched after SIGTERM"
+ls -a "$out" | grep -q '^\.euprio-run' && fail "work folder left after SIGTERM" || pass
 
 # An output folder that cannot be written fails cleanly.
 expect_status 4 euprio-nightly -i "$T/in" -o /proc/euprio-out --today 2025-03-04
