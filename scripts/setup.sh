@@ -43,7 +43,9 @@ demo)
 	exec sh "$here/scripts/demo.sh" "$build"
 	;;
 test)
-	install_missing
+	# LibreOffice and poppler only for the tests: they open the workbook
+	# the way its readers will and render it for a person to look at.
+	install_missing libreoffice-calc-nogui poppler-utils
 	build
 	cd "$build"
 	exec ctest --output-on-failure -j "$jobs"

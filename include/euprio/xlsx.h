@@ -20,5 +20,8 @@ size_t eu_xlsx_fit(const char *s, size_t len, size_t max);
 int eu_xlsx_cell_text(eu_buf *out, const char *s, size_t len, const char *marker);
 
 int eu_xlsx_main(int argc, char **argv);
+/* Loads the workbook's policy (workbook.csv, its labels in both languages,
+ * goals, settings) as euprio-check-config does; 0 or -1 after messages. */
+int eu_xlsx_check_config(const char *dir);
 
 #endif

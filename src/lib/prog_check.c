@@ -12,6 +12,8 @@
 #include "euprio/local.h"
 #include "euprio/rank.h"
 #include "euprio/sdeo.h"
+#include "euprio/xlsx.h"
+#include "euprio/xlsx.h"
 
 static const char synopsis[] = "euprio-check-config [-hqV] [-c DIR]";
 
@@ -82,6 +84,7 @@ int eu_check_main(int argc, char **argv)
 	eu_sdeo *S = eu_sdeo_new(dir, NULL);
 	bad |= !S;
 	eu_sdeo_free(S);
+	bad |= eu_xlsx_check_config(dir) != 0;
 	if (bad) {
 		eu_warnx("%s: the configuration has faults (see above)", dir);
 		return eu_cli_finish(NULL, EU_EXIT_USAGE);

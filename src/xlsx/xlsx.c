@@ -987,15 +987,67 @@ static void write_overview(xl *X, const char *sheet)
 
 /* ---- the program ---- */
 
+/* Excel's rules for a sheet name, checked when the policy is loaded so a
+ * bad label is a configuration fault, not a failed night. */
+static const char *sheet_name_fault(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0)
+		return "it is empty";
+	if (eu_xlsx_fit(name, n, 31) < n)
+		return "it is longer than 31 characters";
+	if (strpbrk(name, "[]:*?/\\"))
+		return "it contains one of [ ] : * ? / \\";
+	if (name[0] == '\'' || name[n - 1] == '\'')
+		return "it starts or ends with an apostrophe";
+	return NULL;
+}
+
+static int check_sheet_names(xl *X)
+{
+	static const char *const keys[] = {"sheet.candidates", "sheet.overview", "sheet.rejected", "sheet.changes"};
+	int rc = 0;
+	for (size_t i = 0; i < 4; i++) {
+		const char *why = sheet_name_fault(eu_label(&X->L, keys[i]));
+		if (why) {
+			eu_warn_at(X->L.path, 0, "label %s: '%s' cannot name a sheet: %s", keys[i],
+				   eu_label(&X->L, keys[i]), why);
+			rc = -1;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (eu_strcaseeq(eu_label(&X->L, keys[i]), eu_label(&X->L, keys[k]))) {
+				eu_warn_at(X->L.path, 0, "labels %s and %s name the same sheet", keys[k], keys[i]);
+				rc = -1;
+			}
+	}
+	return rc;
+}
+
+static int load_config(xl *X, const char *dir)
+{
+	int rc = load_labels(X, dir);
+	if (rc == 0)
+		rc = check_sheet_names(X);
+	rc |= load_layout(X, dir);
+	rc |= load_goals(X, dir);
+	rc |= load_settings(X, dir);
+	return rc;
+}
+
+int eu_xlsx_check_config(const char *dir)
+{
+	int rc = 0;
+	for (int english = 0; english <= 1 && rc == 0; english++) {
+		xl X = {.english = english};
+		rc = load_config(&X, dir);
+		xl_free(&X);
+	}
+	return rc;
+}
+
 static lxw_worksheet *add_sheet(xl *X, const char *key)
 {
-	const char *name = eu_label(&X->L, key);
-	lxw_error e = workbook_validate_sheet_name(X->wb, name);
-	if (e != LXW_NO_ERROR) {
-		eu_warn_at(X->L.path, 0, "label %s: '%s' cannot name a sheet: %s", key, name, lxw_strerror(e));
-		return NULL;
-	}
-	return workbook_add_worksheet(X->wb, name);
+	return workbook_add_worksheet(X->wb, eu_label(&X->L, key));
 }
 
 /* Reserves a temporary file beside path, so the rename that publishes the
@@ -1074,12 +1126,7 @@ int eu_xlsx_main(int argc, char **argv)
 		return eu_cli_usage_error(synopsis);
 	}
 
-	const char *dir = eu_config_dir(config);
-	rc = load_labels(&X, dir);
-	rc |= load_layout(&X, dir);
-	rc |= load_goals(&X, dir);
-	rc |= load_settings(&X, dir);
-	if (rc) {
+	if (load_config(&X, eu_config_dir(config))) {
 		xl_free(&X);
 		return EU_EXIT_USAGE;
 	}
