@@ -89,6 +89,7 @@ static const char *const reject_cols[] = {"reject_code", "reject_reason", "origi
 #define MAX_PROGRAMMES 200   /* the rest are counted as "others" */
 #define CHART_PROGRAMMES 15  /* the grant chart shows the largest */
 #define MAX_URL 2079         /* Excel's limit on a link */
+#define MAX_LINKS 65530      /* and on the links of one sheet */
 #define PRINT_WIDTH 250      /* characters across a printed landscape page */
 
 struct col {
@@ -137,6 +138,8 @@ typedef struct xl {
 	size_t nprogs;
 	double other_count, other_grant;
 	unsigned long ncand, nrej, nchg, nbad;
+	unsigned long links;     /* on the candidates sheet, the only one with links */
+	unsigned long max_links;
 	eu_buf tmp, url;
 	int status;
 } xl;
@@ -311,10 +314,11 @@ static int load_settings(xl *X, const char *dir)
 	eu_settings_free(&S);
 	if (eu_settings_load(&S, dir, "settings.csv") < 0)
 		return -1;
-	double limit, depth;
+	double limit, depth, links;
 	const char *pat = eu_setting_str(&S, "topic_pattern"), *url = eu_setting_str(&S, "topic_url");
 	if (!pat || !url || eu_setting_number(&S, "regex_match_limit", 1, 1e9, &limit) < 0 ||
-	    eu_setting_number(&S, "regex_depth_limit", 1, 1e9, &depth) < 0) {
+	    eu_setting_number(&S, "regex_depth_limit", 1, 1e9, &depth) < 0 ||
+	    eu_setting_number(&S, "topic_links_max", 0, MAX_LINKS, &links) < 0) {
 		eu_settings_free(&S);
 		return -1;
 	}
@@ -335,6 +339,7 @@ static int load_settings(xl *X, const char *dir)
 		pcre2_set_depth_limit(X->mctx, (uint32_t)depth);
 	}
 	X->topic_url = eu_xstrdup(url);
+	X->max_links = (unsigned long)links;
 	eu_settings_free(&S);
 	return rc;
 }
@@ -478,6 +483,16 @@ static int put_call(xl *X, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const ch
 	}
 	if (X->url.len > MAX_URL)
 		return -1;
+	/* libxlsxwriter keeps every link in memory (about 3 KB each) and Excel
+	 * takes at most 65 530 a sheet; past topic_links_max, plain text. */
+	if (X->links == X->max_links) {
+		eu_warnx("more than %lu call ids to link (topic_links_max): the rest are written "
+			 "without links", X->max_links);
+		X->links++;
+	}
+	if (X->links > X->max_links)
+		return -1;
+	X->links++;
 	return worksheet_write_url_opt(ws, r, c, X->url.p, X->f_link, v, NULL) == LXW_NO_ERROR ? 0 : -1;
 }
 
