@@ -61,7 +61,13 @@ static void open_one(eu_stream *s, const char *path, const eu_reader_opts *opts)
 		return;
 	}
 	if (h->bad) {
-		eu_warn_at(path, h->line, "unusable header row: %s", h->bad);
+		/* Excel's "Unicode text" is UTF-16: say so, not "NUL byte". */
+		const unsigned char *f0 = h->n && h->len[0] >= 2 ? (const unsigned char *)h->f[0] : NULL;
+		if (f0 && ((f0[0] == 0xFF && f0[1] == 0xFE) || (f0[0] == 0xFE && f0[1] == 0xFF)))
+			eu_warn_at(path, h->line, "UTF-16 text (byte-order mark %02X %02X): save it as UTF-8 "
+				   "or Windows-1252 CSV", f0[0], f0[1]);
+		else
+			eu_warn_at(path, h->line, "unusable header row: %s", h->bad);
 		eu_status_raise(&s->status, EU_EXIT_INPUT);
 		eu_reader_close(r);
 		return;
