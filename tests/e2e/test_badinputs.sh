@@ -111,5 +111,19 @@ cp "$CONFIG/goal_terms.csv" "$T/cfg/goal_terms.csv"
 printf 'G1,da,1,summary,\377bad,,\n' >>"$T/cfg/goal_terms.csv"
 bad "goal term with invalid UTF-8" 2 "goal_terms.csv:" "0 0" euprio-goals -c "$T/cfg" "$T/headeronly.csv"
 
+# --- faults: a full disk for every stage's output, and a reader that goes
+# away (closed stdout) ends a stage quietly instead of hanging.
+if [ -w /dev/full ]; then
+	for stage in euprio-cat euprio-local euprio-goals "euprio-rank --today 2025-03-01 -r $T/rej.csv" euprio-sdeo; do
+		set +e; timeout 20 sh -c "$stage '$SAMPLES/records.csv' >/dev/full" 2>"$T/err"; st=$?; set -e
+		[ "$st" -eq 4 ] && pass || fail "$stage to a full disk: exit $st, expected 4"
+		contains "$T/err" "No space left on device" "$stage names the full disk"
+	done
+fi
+for i in $(seq 2000); do cat "$SAMPLES/records.csv"; done >"$T/big.csv"
+set +e; timeout 20 sh -c "euprio-cat '$T/big.csv' | head -c 10 >/dev/null" 2>"$T/err"; st=$?; set -e
+[ "$st" -eq 0 ] && pass || fail "closed stdout: status $st"
+! grep -v "ragged row\|column .* appears twice\|header" "$T/err" | grep -q . && pass || fail "closed stdout should end quietly: $(head -c 300 "$T/err")"
+
 echo "bad inputs tried: $tried" >&2
 finish
