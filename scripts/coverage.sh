@@ -13,6 +13,6 @@ find "$build" -name '*.gcda' -delete
 	tail -30 "$build/ctest.log"; echo "coverage: the tests failed" >&2; exit 1; }
 # Tests and fuzz harnesses are not the code under test.
 gcovr -r "$here" --object-directory "$build" -e "$here/tests/" --print-summary \
-	-o "$build/coverage.txt" "$build" | tail -2
+	-o "$build/coverage.txt" "$build" | tail -3
 gcovr -r "$here" --object-directory "$build" -e "$here/tests/" "$build" | sed -n '/^File/,$p' |
 	awk 'NR <= 2 || /^src|^include/' | sort -k4 -n | head -12

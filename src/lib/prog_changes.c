@@ -100,7 +100,8 @@ int eu_changes_main(int argc, char **argv)
 		}
 		status = s.status;
 		eu_stream_close(&s);
-		qsort(old, nold, sizeof *old, cmp_old);
+		if (nold)   /* qsort must not get NULL, even for no elements */
+			qsort(old, nold, sizeof *old, cmp_old);
 	}
 
 	eu_writer *w = eu_writer_fdopen(1, "standard output", &(eu_writer_opts){.excel_safe = 1});
