@@ -12,6 +12,8 @@
 long eu_parse_date(const char *s);
 /* Days since 1970-01-01 of a calendar date, or -1 when invalid. */
 long eu_days_from_civil(int y, int m, int d);
+/* The calendar date of days since 1970-01-01. */
+void eu_civil_from_days(long days, int *year, int *month, int *day);
 /* Writes YYYY-MM-DD. */
 void eu_fmt_date(eu_buf *out, long days);
 /* Today's local date, in days since 1970-01-01. */

@@ -29,7 +29,7 @@ long eu_days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-void eu_fmt_date(eu_buf *out, long z)
+void eu_civil_from_days(long z, int *year, int *month, int *day)
 {
 	z += 719468;
 	long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -40,7 +40,16 @@ void eu_fmt_date(eu_buf *out, long z)
 	long mp = (5 * doy + 2) / 153;
 	long d = doy - (153 * mp + 2) / 5 + 1;
 	long m = mp + (mp < 10 ? 3 : -9);
-	eu_buf_printf(out, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
+	*year = (int)(y + (m <= 2));
+	*month = (int)m;
+	*day = (int)d;
+}
+
+void eu_fmt_date(eu_buf *out, long days)
+{
+	int y, m, d;
+	eu_civil_from_days(days, &y, &m, &d);
+	eu_buf_printf(out, "%04d-%02d-%02d", y, m, d);
 }
 
 long eu_today(void)

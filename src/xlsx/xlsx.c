@@ -127,6 +127,9 @@ typedef struct xl {
 	char **goal_id, **goal_name;
 	size_t ngoals;
 	long today;
+	long today_month;        /* year * 12 + month - 1 of today */
+	/* Words looked up once, not per cell. */
+	const char *cut, *dec_word[NDEC], *tier_word[NTIER], *change_word[NCHANGE];
 	lxw_workbook *wb;
 	lxw_worksheet *overview;
 	lxw_format *f_head, *f_wrap, *f_int, *f_num, *f_amount, *f_ratio, *f_date, *f_link,
@@ -344,6 +347,24 @@ static int load_settings(xl *X, const char *dir)
 	return rc;
 }
 
+static void cache_words(xl *X)
+{
+	eu_buf key = EU_BUF_INIT;
+	const char *const *codes[3] = {decisions, tiers, changes};
+	const char **words[3] = {X->dec_word, X->tier_word, X->change_word};
+	const char *prefix[3] = {"decision.", "tier.", "change."};
+	size_t n[3] = {NDEC, NTIER, NCHANGE};
+
+	for (int k = 0; k < 3; k++)
+		for (size_t i = 0; i < n[k]; i++) {
+			eu_buf_clear(&key);
+			eu_buf_printf(&key, "%s%s", prefix[k], codes[k][i]);
+			words[k][i] = eu_label(&X->L, key.p);
+		}
+	X->cut = eu_label(&X->L, "cut");
+	eu_buf_free(&key);
+}
+
 static int load_labels(xl *X, const char *dir)
 {
 	static const char *const need[] = {
@@ -356,7 +377,10 @@ static int load_labels(xl *X, const char *dir)
 		"overview.month", "overview.total", "overview.other", "overview.none",
 		"chart.goals", "chart.grant", "chart.months", "cut", NULL,
 	};
-	return eu_labels_load(&X->L, dir, X->english ? "en" : "da", need);
+	if (eu_labels_load(&X->L, dir, X->english ? "en" : "da", need) < 0)
+		return -1;
+	cache_words(X);
+	return 0;
 }
 
 static void xl_free(xl *X)
@@ -451,7 +475,7 @@ static void put_string(xl *X, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const
 		       lxw_format *f, double *width)
 {
 	eu_buf_clear(&X->tmp);
-	eu_xlsx_cell_text(&X->tmp, v, len, eu_label(&X->L, "cut"));
+	eu_xlsx_cell_text(&X->tmp, v, len, X->cut);
 	worksheet_write_string(ws, r, c, X->tmp.p, f);
 	if (width) {
 		double w = text_width(X->tmp.p, X->tmp.len);
@@ -526,14 +550,13 @@ static void put_cell(xl *X, struct sheet *sh, size_t i, const eu_rec *rec)
 	case K_AMOUNT: f = X->f_amount; goto number;
 	case K_RATIO: f = X->f_ratio; goto number;
 	case K_DAYS:
-		if (parse_number(v, &d) == 0)
-			f = d < X->soon ? X->f_red : d < 2 * X->soon ? X->f_amber : X->f_int;
-		goto number;
 	number:
 		if (parse_number(v, &d) < 0) {
 			bad_number(X, sh, i, rec, v);
 			break;
 		}
+		if (c->kind == K_DAYS)
+			f = d < X->soon ? X->f_red : d < 2 * X->soon ? X->f_amber : X->f_int;
 		worksheet_write_number(ws, r, (lxw_col_t)i, d, f);
 		/* Widths of numbers as shown, with group separators. */
 		if ((double)len + len / 3 + 1 > c->width)
@@ -554,15 +577,11 @@ static void put_cell(xl *X, struct sheet *sh, size_t i, const eu_rec *rec)
 	}
 	case K_DECISION: case K_TIER: case K_CHANGE: {
 		const char *const *codes = c->kind == K_DECISION ? decisions : c->kind == K_TIER ? tiers : changes;
-		const char *prefix = c->kind == K_DECISION ? "decision." : c->kind == K_TIER ? "tier." : "change.";
+		const char **words = c->kind == K_DECISION ? X->dec_word : c->kind == K_TIER ? X->tier_word : X->change_word;
 		int k = code_index(codes, c->kind == K_TIER ? NTIER : c->kind == K_DECISION ? NDEC : NCHANGE, v);
 		if (k < 0)
 			break;
-		eu_buf_clear(&X->url);
-		eu_buf_adds(&X->url, prefix);
-		eu_buf_adds(&X->url, v);
-		const char *word = eu_label(&X->L, X->url.p);
-		put_string(X, ws, r, (lxw_col_t)i, word, strlen(word),
+		put_string(X, ws, r, (lxw_col_t)i, words[k], strlen(words[k]),
 			   c->kind == K_DECISION ? X->f_dec[k] : NULL, &c->width);
 		return;
 	}
@@ -747,26 +766,24 @@ static void count_candidate(xl *X, const eu_rec *rec, const long *src)
 				X->within[i]++;
 	}
 	long days = eu_parse_date(dl);
-	if (days >= 0 && X->today >= 0) {
-		eu_buf iso = EU_BUF_INIT;
-		int y, m, ty, tm;
-		eu_fmt_date(&iso, days);
-		sscanf(iso.p, "%d-%d", &y, &m);
-		eu_buf_clear(&iso);
-		eu_fmt_date(&iso, X->today);
-		sscanf(iso.p, "%d-%d", &ty, &tm);
-		eu_buf_free(&iso);
-		long idx = (long)(y * 12 + m) - (ty * 12 + tm);
+	if (days >= 0) {
+		int y, m, day;
+		eu_civil_from_days(days, &y, &m, &day);
+		long idx = (long)y * 12 + m - 1 - X->today_month;
 		if (idx >= 0 && idx < MONTHS)
 			X->months[idx]++;
 	}
 }
 
-static int read_candidates(xl *X, char *const *paths, size_t npaths)
+/* Streams CSV inputs onto a sheet as workbook.csv lays it out; rows the
+ * reader could not trust go to Afviste.  The candidates also feed the
+ * overview's counts. */
+static int read_sheet(xl *X, int which, char *const *paths, size_t npaths, unsigned long *count)
 {
 	eu_stream s;
 	eu_rec rec;
-	struct sheet *sh = &X->sh[S_CAND];
+	struct sheet *sh = &X->sh[which];
+	const char *const *extra = which == S_CAND ? overview_cols : which == S_REJ ? reject_cols : NULL;
 	long src[8];
 
 	eu_stream_open(&s, paths, npaths, NULL);
@@ -775,45 +792,7 @@ static int read_candidates(xl *X, char *const *paths, size_t npaths)
 		eu_stream_close(&s);
 		return -1;
 	}
-	if (bind(X, sh, &s, npaths ? paths[0] : "standard input", overview_cols, src) < 0) {
-		eu_stream_close(&s);
-		eu_status_raise(&X->status, EU_EXIT_INPUT);
-		return -1;
-	}
-	while (eu_stream_next(&s, &rec)) {
-		if (rec.bad) {
-			put_bad(X, &rec);
-			continue;
-		}
-		X->ncand++;
-		count_candidate(X, &rec, src);
-		if (!sheet_room(sh))
-			continue;
-		for (size_t i = 0; i < sh->n; i++)
-			put_cell(X, sh, i, &rec);
-		sh->rows++;
-	}
-	eu_status_raise(&X->status, s.status);
-	eu_stream_close(&s);
-	return 0;
-}
-
-/* Afviste and Ændringer: every row as workbook.csv lays it out. */
-static int read_plain(xl *X, int which, const char *path, unsigned long *count)
-{
-	eu_stream s;
-	eu_rec rec;
-	struct sheet *sh = &X->sh[which];
-	char *paths[1] = {(char *)path};
-	long src[4];
-
-	eu_stream_open(&s, paths, 1, NULL);
-	eu_status_raise(&X->status, s.status);
-	if (s.nin == 0) {
-		eu_stream_close(&s);
-		return -1;
-	}
-	if (bind(X, sh, &s, path, which == S_REJ ? reject_cols : NULL, src) < 0) {
+	if (bind(X, sh, &s, npaths ? paths[0] : "standard input", extra, src) < 0) {
 		eu_stream_close(&s);
 		eu_status_raise(&X->status, EU_EXIT_INPUT);
 		return -1;
@@ -824,6 +803,8 @@ static int read_plain(xl *X, int which, const char *path, unsigned long *count)
 			continue;
 		}
 		(*count)++;
+		if (which == S_CAND)
+			count_candidate(X, &rec, src);
 		if (!sheet_room(sh))
 			continue;
 		for (size_t i = 0; i < sh->n; i++)
@@ -912,9 +893,7 @@ static void write_overview(xl *X, const char *sheet)
 	for (int k = 0; k < NDEC; k++) {
 		if (k == 3 && X->dec_count[k] == 0)
 			continue;    /* rank never writes a rejected candidate */
-		eu_buf_clear(&b);
-		eu_buf_printf(&b, "decision.%s", decisions[k]);
-		worksheet_write_string(ws, r, 0, eu_label(&X->L, b.p), X->f_dec[k]);
+		worksheet_write_string(ws, r, 0, X->dec_word[k], X->f_dec[k]);
 		worksheet_write_number(ws, r++, 1, X->dec_count[k], X->f_int);
 	}
 	worksheet_write_string(ws, r, 0, eu_label(&X->L, "overview.total"), X->f_bold);
@@ -937,9 +916,7 @@ static void write_overview(xl *X, const char *sheet)
 
 	heads(X, ws, r++, "overview.tier", "overview.count", NULL);
 	for (int k = 0; k < NTIER; k++) {
-		eu_buf_clear(&b);
-		eu_buf_printf(&b, "tier.%s", tiers[k]);
-		worksheet_write_string(ws, r, 0, eu_label(&X->L, b.p), NULL);
+		worksheet_write_string(ws, r, 0, X->tier_word[k], NULL);
 		worksheet_write_number(ws, r++, 1, X->tier_count[k], X->f_int);
 	}
 	r++;
@@ -959,12 +936,8 @@ static void write_overview(xl *X, const char *sheet)
 	 * names the months in its own language. */
 	heads(X, ws, r++, "overview.month", "overview.count", NULL);
 	lxw_row_t m0 = r;
-	eu_buf_clear(&b);
-	eu_fmt_date(&b, X->today);
-	int ty = 1970, tm = 1;
-	sscanf(b.p, "%d-%d", &ty, &tm);
 	for (int i = 0; i < MONTHS; i++) {
-		int y = ty + (tm - 1 + i) / 12, m = (tm - 1 + i) % 12 + 1;
+		int y = (int)((X->today_month + i) / 12), m = (int)((X->today_month + i) % 12) + 1;
 		worksheet_write_number(ws, r, 0, (double)(eu_days_from_civil(y, m, 1) + 25569), X->f_month);
 		worksheet_write_number(ws, r++, 1, X->months[i], X->f_int);
 	}
@@ -1136,6 +1109,9 @@ int eu_xlsx_main(int argc, char **argv)
 			break;
 		}
 	}
+	int ty, tm, td;
+	eu_civil_from_days(X.today, &ty, &tm, &td);
+	X.today_month = (long)ty * 12 + tm - 1;
 	if (!output) {
 		eu_warnx("-o FILE.xlsx is required: a workbook cannot go to standard output");
 		return eu_cli_usage_error(synopsis);
@@ -1175,11 +1151,12 @@ int eu_xlsx_main(int argc, char **argv)
 		if (chg)
 			sheet_header(&X, &X.sh[S_CHG]);
 		worksheet_activate(X.sh[S_CAND].ws);
-		ok = read_candidates(&X, argv + optind, (size_t)(argc - optind)) == 0;
+		char *rej_path[1] = {(char *)rejects}, *chg_path[1] = {(char *)chg};
+		ok = read_sheet(&X, S_CAND, argv + optind, (size_t)(argc - optind), &X.ncand) == 0;
 		if (ok && rejects)
-			ok = read_plain(&X, S_REJ, rejects, &X.nrej) == 0;
+			ok = read_sheet(&X, S_REJ, rej_path, 1, &X.nrej) == 0;
 		if (ok && chg)
-			ok = read_plain(&X, S_CHG, chg, &X.nchg) == 0;
+			ok = read_sheet(&X, S_CHG, chg_path, 1, &X.nchg) == 0;
 	} else {
 		eu_status_raise(&X.status, EU_EXIT_USAGE);
 	}
