@@ -57,4 +57,14 @@ contains "$T/err" "profiles/broken.csv:5:3: XPath 'p:title[' does not compile" "
 expect_status 3 euprio-apps "$T/missing.xml"
 expect_status 0 euprio-apps --help
 contains "$T/out" "usage: euprio-apps" "help"
+# The profiles' simple paths are walked without XPath; on every sample and
+# bad file the output and messages are those of XPath alone.
+for f in "$SAMPLES"/*.xml "$EUPRIO_SRC"/tests/corpus/bad/*.xml; do
+	set +e
+	euprio-apps "$f" >"$T/walk.csv" 2>"$T/walk.err"; a=$?
+	EUPRIO_XPATH_ONLY=1 euprio-apps "$f" >"$T/xpath.csv" 2>"$T/xpath.err"; b=$?
+	set -e
+	[ "$a" = "$b" ] && cmp -s "$T/walk.csv" "$T/xpath.csv" && cmp -s "$T/walk.err" "$T/xpath.err" &&
+		pass || fail "simple paths and XPath differ on $f"
+done
 finish

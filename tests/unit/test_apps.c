@@ -236,6 +236,65 @@ static void test_profile_faults(void **s)
 	assert_non_null(strstr(captured(), "no profile 'no-such-profile'"));
 }
 
+/* Profiles' paths are walked directly when they are simple and left to
+ * XPath otherwise; both must give what XPath gives.  Each expression here
+ * is run both ways (EUPRIO_XPATH_ONLY) and checked against the expected. */
+static void test_simple_paths_match_xpath(void **s)
+{
+	(void)s;
+	static const char xml[] =
+		"<?xml version='1.0'?><r xmlns='urn:x' xmlns:o='urn:other' dept='D'>"
+		"<app id='A1'><title xml:lang='en'>English</title><title xml:lang=\"da\">Dansk</title>"
+		"<title o:k='v'>Other</title><acronym>ACR</acronym><plain xmlns=''>no-ns</plain>"
+		"<budget><total currency='DKK'>746.000</total><x><total>9</total></x></budget>"
+		"<keywords><keyword>a</keyword><keyword>b</keyword></keywords>"
+		"<partners><partner><name>P1</name></partner><partner><name>P2</name></partner></partners>"
+		"</app></r>";
+	static const char profile[] =
+		"kind,column,xpath,option\nns,p,urn:x,\nns,o,urn:other,\nrecord,,p:app,\n"
+		"field,id,@id,\n"
+		"field,title,p:title[@xml:lang=\"da\"],\n"                    /* simple, double quotes */
+		"field,acronym,p:title[@o:k='v'],\n"                          /* namespaced test attribute */
+		"field,programme,plain,\n"                                     /* no namespace */
+		"field,call_id,p:acronym,\n"
+		"field,department,../@dept,\n"
+		"field,status,string(p:title[2]),\n"                          /* XPath only */
+		"field,contact,title,\n"                                       /* no-namespace name: nothing */
+		"amount,total_eur,p:budget/p:total,@currency\n"
+		"amount,eu_grant_eur,p:budget//p:x/p:total,\n"                  /* XPath only */
+		"list,keywords,p:keywords/p:keyword,\n"
+		"partners,partners,p:partners/p:partner,\n"
+		"partner,name,p:name,\n";
+	FILE *f = fopen("/tmp/euprio-paths-profile.csv", "w");
+	fputs(profile, f);
+	fclose(f);
+	for (int xpath_only = 0; xpath_only <= 1; xpath_only++) {
+		if (xpath_only)
+			setenv("EUPRIO_XPATH_ONLY", "1", 1);
+		eu_apps *B = eu_apps_new(SRCDIR "/config", "/tmp/euprio-paths-profile.csv");
+		assert_non_null(B);
+		int st;
+		char *out = run(B, xml, &st);
+		assert_int_equal(st, 0);
+		cell_is(out, 1, EU_C_ID, "A1");
+		cell_is(out, 1, EU_C_TITLE, "Dansk");
+		cell_is(out, 1, EU_C_ACRONYM, "Other");
+		cell_is(out, 1, EU_C_PROGRAMME, "no-ns");
+		cell_is(out, 1, EU_C_CALL_ID, "ACR");
+		cell_is(out, 1, EU_C_DEPARTMENT, "D");
+		cell_is(out, 1, EU_C_STATUS, "Dansk");
+		cell_is(out, 1, EU_C_CONTACT, "");
+		cell_is(out, 1, EU_C_TOTAL, "100000");
+		cell_is(out, 1, EU_C_EU_GRANT, "9");
+		cell_is(out, 1, EU_C_KEYWORDS, "a;b");
+		cell_is(out, 1, EU_C_PARTNERS, "P1\t\t\t\t\t\t\nP2\t\t\t\t\t\t");
+		free(out);
+		eu_apps_free(B);
+	}
+	unsetenv("EUPRIO_XPATH_ONLY");
+	remove("/tmp/euprio-paths-profile.csv");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_v1_and_cordis),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_profile_faults),
+		cmocka_unit_test(test_simple_paths_match_xpath),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
