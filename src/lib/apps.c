@@ -103,6 +103,8 @@ struct eu_apps {
 	const int *refused;      /* the current source's refusal flag */
 	int xpath_only;          /* EUPRIO_XPATH_ONLY: no simple paths (tests) */
 	struct nodes sel, parts; /* scratch for values and for partners */
+	/* Per-value scratch kept across records: no allocation per field. */
+	eu_buf raw, cur, tmp, attr[EU_P_NATTR];
 };
 
 static xmlParserInputPtr deny_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
@@ -544,6 +546,11 @@ void eu_apps_free(eu_apps *A)
 	free(A->p);
 	free(A->sel.v);
 	free(A->parts.v);
+	eu_buf_free(&A->raw);
+	eu_buf_free(&A->cur);
+	eu_buf_free(&A->tmp);
+	for (int a = 0; a < EU_P_NATTR; a++)
+		eu_buf_free(&A->attr[a]);
 	eu_strmap_free(&A->ids, NULL);
 	free(A);
 }
@@ -731,6 +738,33 @@ static xmlNodePtr sel_value(eu_apps *A, xmlXPathContextPtr ctx, xmlNodePtr node,
 	return first;
 }
 
+/* The first value sel finds at node (all of them with all), pointing into
+ * the tree when it is a single text node, else copied into raw; *len is
+ * its length and *first the node it came from. */
+static const char *sel_text(eu_apps *A, xmlXPathContextPtr ctx, xmlNodePtr node, const struct sel *sel,
+			    int all, eu_buf *raw, size_t *len, xmlNodePtr *first)
+{
+	eu_buf_clear(raw);
+	if (!all && sel->path && !A->xpath_only) {
+		sel_nodes(A, ctx, node, sel, 1, &A->sel);
+		*first = A->sel.n ? A->sel.v[0] : NULL;
+		xmlNodePtr n = *first, c = NULL;
+		if (n && (n->type == XML_ELEMENT_NODE || n->type == XML_ATTRIBUTE_NODE))
+			c = n->children;
+		if (n && c && !c->next && (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+		    c->content) {
+			*len = strlen((const char *)c->content);
+			return (const char *)c->content;
+		}
+		if (n)
+			append_content(raw, n);
+	} else {
+		*first = sel_value(A, ctx, node, sel, all, raw);
+	}
+	*len = raw->len;
+	return raw->p ? raw->p : "";
+}
+
 static void add_warning(eu_buf *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void add_warning(eu_buf *w, const char *fmt, ...)
@@ -776,7 +810,9 @@ static void tidy_text(eu_buf *out, const char *s)
 static void map_record(eu_apps *A, const struct profile *p, xmlXPathContextPtr ctx,
 		       xmlNodePtr rec, eu_buf *val, eu_buf *warn)
 {
-	eu_buf raw = EU_BUF_INIT, cur = EU_BUF_INIT;
+	eu_buf *raw = &A->raw, *cur = &A->cur, *t = &A->tmp, *attr = A->attr;
+	xmlNodePtr node;
+	size_t len;
 
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct rule *ru = &p->rules[i];
@@ -787,83 +823,72 @@ static void map_record(eu_apps *A, const struct profile *p, xmlXPathContextPtr c
 			eu_buf_adds(v, ru->value);
 			continue;
 		}
-		eu_buf_clear(&raw);
 		if (ru->kind == K_PARTNERS) {
 			sel_nodes(A, ctx, rec, &ru->sel, SIZE_MAX, &A->parts);
 			for (size_t k = 0; k < A->parts.n; k++) {
-				eu_buf attr[EU_P_NATTR];
 				const char *av[EU_P_NATTR] = {0};
 				for (int a = 0; a < EU_P_NATTR; a++)
-					attr[a] = (eu_buf)EU_BUF_INIT;
+					eu_buf_clear(&attr[a]);
 				for (size_t q = 0; q < p->nprules; q++) {
 					const struct rule *pr = &p->prules[q];
 					if (attr[pr->col].len)
 						continue;
-					eu_buf_clear(&raw);
-					sel_value(A, ctx, A->parts.v[k], &pr->sel, 0, &raw);
-					eu_collapse_ws(&attr[pr->col], raw.p ? raw.p : "", raw.len);
+					const char *s = sel_text(A, ctx, A->parts.v[k], &pr->sel, 0, raw, &len, &node);
+					eu_collapse_ws(&attr[pr->col], s, len);
 				}
 				for (int a = 0; a < EU_P_NATTR; a++)
-					av[a] = attr[a].p;
+					av[a] = attr[a].len ? attr[a].p : NULL;
 				if (attr[EU_P_NAME].len)
 					eu_partner_encode(v, av);
 				else
 					add_warning(warn, "partners: a partner without a name was left out");
-				for (int a = 0; a < EU_P_NATTR; a++)
-					eu_buf_free(&attr[a]);
 			}
 			continue;
 		}
-		xmlNodePtr node = sel_value(A, ctx, rec, &ru->sel, ru->kind == K_LIST, &raw);
-		const char *s = raw.p ? raw.p : "";
+		const char *s = sel_text(A, ctx, rec, &ru->sel, ru->kind == K_LIST, raw, &len, &node);
 		switch (ru->kind) {
 		case K_TEXT:
 			tidy_text(v, s);
 			break;
-		case K_DATE: {
-			eu_buf t = EU_BUF_INIT;
-			eu_collapse_ws(&t, s, raw.len);
-			if (t.len) {
-				long d = eu_parse_date(t.p);
+		case K_DATE:
+			eu_buf_clear(t);
+			eu_collapse_ws(t, s, len);
+			if (t->len) {
+				long d = eu_parse_date(t->p);
 				if (d >= 0)
 					eu_fmt_date(v, d);
 				else
-					add_warning(warn, "%s: '%s' is not a date", eu_canon_names[ru->col], t.p);
+					add_warning(warn, "%s: '%s' is not a date", eu_canon_names[ru->col], t->p);
 			}
-			eu_buf_free(&t);
 			break;
-		}
-		case K_AMOUNT: {
-			eu_buf t = EU_BUF_INIT;
-			eu_collapse_ws(&t, s, raw.len);
-			if (t.len) {
+		case K_AMOUNT:
+			eu_buf_clear(t);
+			eu_collapse_ws(t, s, len);
+			if (t->len) {
 				double amount;
 				enum eu_currency c, dflt = EU_CUR_EUR;
-				eu_buf_clear(&cur);
-				if (ru->cur.xp && node) {
-					sel_value(A, ctx, node, &ru->cur, 0, &cur);
-				} else if (ru->value) {
-					eu_buf_adds(&cur, ru->value);
-				}
-				if (cur.len && eu_strcaseeq(cur.p, "DKK"))
+				eu_buf_clear(cur);
+				if (ru->cur.xp && node)
+					sel_value(A, ctx, node, &ru->cur, 0, cur);
+				else if (ru->value)
+					eu_buf_adds(cur, ru->value);
+				if (cur->len && eu_strcaseeq(cur->p, "DKK"))
 					dflt = EU_CUR_DKK;
-				else if (cur.len && !eu_strcaseeq(cur.p, "EUR"))
-					add_warning(warn, "unknown currency '%s', read as EUR", cur.p);
-				if (eu_parse_amount(t.p, &amount, &c) == 0 && amount >= 0)
+				else if (cur->len && !eu_strcaseeq(cur->p, "EUR"))
+					add_warning(warn, "unknown currency '%s', read as EUR", cur->p);
+				if (eu_parse_amount(t->p, &amount, &c) == 0 && amount >= 0)
 					eu_fmt_amount(v, eu_to_eur(amount, c, dflt, A->dkk_rate));
 				else
-					add_warning(warn, "%s: '%s' is not an amount", eu_canon_names[ru->col], t.p);
+					add_warning(warn, "%s: '%s' is not an amount", eu_canon_names[ru->col], t->p);
 			}
-			eu_buf_free(&t);
 			break;
-		}
 		default:     /* K_FIELD, K_LIST */
-			eu_collapse_ws(v, s, raw.len);
+			eu_collapse_ws(v, s, len);
 			break;
 		}
 	}
-	eu_buf_free(&raw);
-	eu_buf_free(&cur);
+	/* One huge summary must not pin its buffer for the rest of the run. */
+	eu_buf_shrink(raw, 1 << 16);
 }
 
 static void emit(eu_writer *w, eu_buf *val)
