@@ -164,6 +164,28 @@ void eu_fmt_amount(eu_buf *out, double v)
 {
 	char tmp[64];
 
+	/* Whole cents in integers: exact below 2^53 cents, and printf's
+	 * floating-point path was a few per cent of euprio-apps. */
+	if (fabs(v) < 1e13) {
+		long long c = llround(v * 100.0);
+		unsigned long long a = (unsigned long long)(c < 0 ? -c : c);
+		char *e = tmp + sizeof tmp, *q = e;
+		unsigned cents = (unsigned)(a % 100);
+		a /= 100;
+		if (cents) {
+			if (cents % 10)
+				*--q = (char)('0' + cents % 10);
+			*--q = (char)('0' + cents / 10);
+			*--q = '.';
+		}
+		do
+			*--q = (char)('0' + a % 10);
+		while (a /= 10);
+		if (c < 0)
+			*--q = '-';
+		eu_buf_add(out, q, (size_t)(e - q));
+		return;
+	}
 	/* Round to cents first, so 0.1 + 0.2 prints as 0.3. */
 	double r = round(v * 100.0) / 100.0;
 	if (r == 0)
