@@ -4,6 +4,7 @@
 #define EUPRIO_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "euprio/buf.h"
 
 /* Folds s for comparing names: case-folded, compatibility-normalised,
@@ -29,6 +30,9 @@ void eu_fmt_amount(eu_buf *out, double v);
  * whether the code is JIT-compiled, so callers pick pcre2_jit_match. */
 struct pcre2_real_code_8;
 int eu_jit(struct pcre2_real_code_8 *code);
+/* The same for other JIT modes (PCRE2_JIT_PARTIAL_HARD, ...), added to
+ * those the code has. */
+int eu_jit_modes(struct pcre2_real_code_8 *code, uint32_t modes);
 
 /* ASCII helpers that ignore the locale. */
 int eu_strcaseeq(const char *a, const char *b);

@@ -371,6 +371,9 @@ static int build_combos(eu_goals *G)
 					bk->re = combine(G, set, m, PCRE2_ANCHORED, &pat);
 					if (!bk->re)
 						rc = -1;
+					/* The filters below are built by partial matches:
+					 * JIT them too, or loading takes a third of a second. */
+					eu_jit_modes(bk->re, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
 				}
 				fp->first[b] = (short)q;
 			}
@@ -428,6 +431,7 @@ static int build_combos(eu_goals *G)
 						gl[m++] = list[i];
 				if (m) {
 					fp->goal[g] = combine(G, gl, m, PCRE2_ANCHORED, &pat);
+					eu_jit_modes(fp->goal[g], PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
 					fp->gterm[g] = eu_xcalloc(m, sizeof **fp->gterm);
 					memcpy(fp->gterm[g], gl, m * sizeof *gl);
 					if (!fp->goal[g])

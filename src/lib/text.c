@@ -4,6 +4,7 @@
  * spelt out here, as Danish, Norwegian and Swedish writers do. */
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -220,7 +221,7 @@ char *eu_trim(char *s)
 	return s;
 }
 
-int eu_jit(pcre2_code *code)
+int eu_jit_modes(pcre2_code *code, uint32_t modes)
 {
 	static int off = -1;
 
@@ -228,5 +229,10 @@ int eu_jit(pcre2_code *code)
 		const char *e = getenv("EUPRIO_NO_JIT");
 		off = e && *e && strcmp(e, "0") != 0;
 	}
-	return !off && code && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	return !off && code && pcre2_jit_compile(code, modes) == 0;
+}
+
+int eu_jit(pcre2_code *code)
+{
+	return eu_jit_modes(code, PCRE2_JIT_COMPLETE);
 }
