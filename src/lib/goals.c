@@ -724,13 +724,27 @@ static int count_hit(struct acc *a, size_t k, size_t f, const char *s, size_t n,
 	return 0;
 }
 
+/* ASCII word characters as \w sees them: letters, digits, underscore. */
+static const unsigned char ascii_word[128] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['_'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
+
 static int is_word_char(const unsigned char *s, size_t n, size_t i, size_t *len)
 {
 	unsigned char c = s[i];
 
 	if (c < 0x80) {
 		*len = 1;
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+		return ascii_word[c];
 	}
 	utf8proc_int32_t cp;
 	utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
@@ -756,12 +770,17 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 	const eu_goals *G = a->G;
 	const unsigned char *u = (const unsigned char *)s;
 	int prev_word = 0;
-	size_t clen;
+	size_t clen, next;
 
-	for (size_t i = 0; i < n; i += clen) {
+	for (size_t i = 0; i < n; i = next) {
 		int word = is_word_char(u, n, i, &clen);
 		int boundary = i == 0 || word != prev_word;
 		prev_word = word;
+		/* No boundary inside a run of ASCII bytes of one class: step over
+		 * it at once instead of a byte at a time. */
+		next = i + clen;
+		while (next < n && u[next] < 0x80 && ascii_word[u[next]] == word)
+			next++;
 		if (!boundary || fp->first[u[i]] < 0)
 			continue;
 		if (i + 1 < n) {
