@@ -13,6 +13,10 @@ typedef struct eu_apps eu_apps;
  * file:line:col messages. */
 eu_apps *eu_apps_new(const char *config_dir, const char *profile);
 void eu_apps_free(eu_apps *A);
+/* Reports every id that appeared more than once since the last call (at
+ * each later occurrence, naming the first), and starts a new run.  Call at
+ * the end of a run; eu_apps_free does not report. */
+void eu_apps_report_duplicates(eu_apps *A);
 
 /* Writes the canonical header. */
 void eu_apps_write_header(eu_writer *w);

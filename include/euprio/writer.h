@@ -40,4 +40,8 @@ int eu_cell_is_formula(const char *s, size_t len, int numeric);
 /* True when s is a plain number: -?digits(.digits)? */
 int eu_is_plain_number(const char *s, size_t len);
 
+/* An unlinked temporary file under $TMPDIR (else /tmp) for spooling, named
+ * euprio-TAG-* while it is created; -1 with errno when none can be made. */
+int eu_spool_fd(const char *tag);
+
 #endif

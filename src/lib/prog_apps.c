@@ -77,6 +77,7 @@ int eu_apps_main(int argc, char **argv)
 		if (fd != 0)
 			close(fd);
 	}
+	eu_apps_report_duplicates(A);
 	eu_apps_free(A);
 	return eu_cli_finish(w, status);
 }

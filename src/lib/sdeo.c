@@ -916,26 +916,6 @@ static int read_listing(struct run *r, const char *path)
 	return status;
 }
 
-static int spool_fd(void)
-{
-	char path[] = "/tmp/euprio-sdeo-XXXXXX";
-	const char *dir = getenv("TMPDIR");
-	char buf[512];
-	int fd;
-
-	if (dir && *dir) {
-		snprintf(buf, sizeof buf, "%s/euprio-sdeo-XXXXXX", dir);
-		fd = mkstemp(buf);
-		if (fd >= 0)
-			unlink(buf);
-		return fd;
-	}
-	fd = mkstemp(path);
-	if (fd >= 0)
-		unlink(path);     /* gone when we are, even on a crash */
-	return fd;
-}
-
 static int copy_fd(int from, int to)
 {
 	char buf[65536];
@@ -985,8 +965,8 @@ int eu_sdeo_run(eu_sdeo *S, char *const *paths, size_t npaths, int append_fd, eu
 	 * memory), stream the listings (unmatched ones to a second spool),
 	 * then write the applications with their listings' data, then the
 	 * unmatched listings. */
-	apps = spool_fd();
-	unmatched = spool_fd();
+	apps = eu_spool_fd("sdeo");
+	unmatched = eu_spool_fd("sdeo");
 	if (apps < 0 || unmatched < 0 || copy_fd(append_fd, apps) < 0) {
 		eu_warnx("cannot spool the record stream: %s", strerror(errno));
 		if (apps >= 0) close(apps);

@@ -2,6 +2,7 @@
  * CR or LF inside), so output diffs cleanly and reads back identically. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -229,4 +230,16 @@ int eu_writer_close(eu_writer *w)
 	free(w);
 	errno = e;
 	return rc;
+}
+
+int eu_spool_fd(const char *tag)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/euprio-%s-XXXXXX", dir && *dir ? dir : "/tmp", tag);
+	int fd = mkstemp(path);
+	if (fd >= 0)
+		unlink(path);     /* gone when we are, even on a crash */
+	return fd;
 }

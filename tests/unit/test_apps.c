@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "euprio/apps.h"
+#include "euprio/buf.h"
 #include "euprio/diag.h"
 #include "euprio/reader.h"
 #include "euprio/schema.h"
@@ -40,6 +41,7 @@ static char *run(eu_apps *A, const char *xml, int *status)
 	eu_writer *w = eu_writer_fdopen(fd, path, NULL);
 	eu_apps_write_header(w);
 	*status = eu_apps_read_mem(A, xml, strlen(xml), "t.xml", w);
+	eu_apps_report_duplicates(A);
 	eu_writer_flush(w);
 	off_t n = lseek(fd, 0, SEEK_END);
 	char *out = calloc(1, (size_t)n + 1);
@@ -295,6 +297,53 @@ static void test_simple_paths_match_xpath(void **s)
 	remove("/tmp/euprio-paths-profile.csv");
 }
 
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* Duplicate ids: every later occurrence named once, with the first, among
+ * 30 000 distinct ids (the spool and filter path), and the same with no
+ * temporary directory (the exact in-memory fallback). */
+static void test_duplicates_many_ids(void **s)
+{
+	(void)s;
+	eu_buf xml = EU_BUF_INIT;
+	eu_buf_adds(&xml, "<portfolio xmlns='urn:odense:portfolio:export:2'>\n");
+	for (int i = 0; i < 30000; i++)
+		eu_buf_printf(&xml, "<application id='D%d'><title>t</title></application>\n", i);
+	eu_buf_adds(&xml, "<application id='D5'><title>again</title></application>\n"
+			  "<application id='D29999'><title>again</title></application>\n"
+			  "<application id='D5'><title>third</title></application>\n</portfolio>");
+	for (int fallback = 0; fallback <= 1; fallback++) {
+		const char *old = getenv("TMPDIR");
+		char *keep = old ? strdup(old) : NULL;
+		if (fallback)
+			setenv("TMPDIR", "/nonexistent/euprio", 1);
+		int st;
+		capture();
+		char *out = run(A, xml.p, &st);
+		const char *d = captured();
+		assert_int_equal(count_of(d, "appears more than once"), 3);
+		assert_non_null(strstr(d, "t.xml:30002: id D5 appears more than once"));
+		assert_non_null(strstr(d, "t.xml:30003: id D29999 appears more than once"));
+		assert_non_null(strstr(d, "t.xml:30004: id D5 appears more than once"));
+		if (!fallback)
+			assert_non_null(strstr(d, "id D5 appears more than once in this run (first at t.xml:7)"));
+		if (keep) {
+			setenv("TMPDIR", keep, 1);
+			free(keep);
+		} else {
+			unsetenv("TMPDIR");
+		}
+		free(out);
+	}
+	eu_buf_free(&xml);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_profile_faults),
 		cmocka_unit_test(test_simple_paths_match_xpath),
+		cmocka_unit_test(test_duplicates_many_ids),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
