@@ -78,6 +78,9 @@ struct eu_goals {
 	struct combo *combos;    /* the general terms, one pattern per goal and field */
 	size_t ncombos;
 	struct fieldplan plan[MAX_FIELDS];
+	/* The plan each field scans with: fields with the same word-start terms
+	 * (title, summary, keywords) share one, built once. */
+	const struct fieldplan *use[MAX_FIELDS];
 	double threshold;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
@@ -312,12 +315,30 @@ static int build_combos(eu_goals *G)
 		struct fieldplan *fp = &G->plan[f];
 		fp->goal = eu_xcalloc(G->ngoals, sizeof *fp->goal);
 		fp->gterm = eu_xcalloc(G->ngoals, sizeof *fp->gterm);
+		memset(fp->first, 0xff, sizeof fp->first);
+		G->use[f] = fp;
 		/* Word-start terms of every goal: one anchored alternation. */
 		size_t n = 0;
 		for (size_t k = 0; k < G->nterms; k++)
 			if ((G->terms[k].fields & (1u << f)) && starts_at_boundary(G->terms[k].pattern))
 				list[n++] = k;
-		memset(fp->first, 0xff, sizeof fp->first);
+		/* The same terms as an earlier field: scan with its plan.  A
+		 * term's field set decides, so compare those bits. */
+		for (size_t e = 0; e < f && n; e++) {
+			size_t k;
+			for (k = 0; k < G->nterms; k++) {
+				if (!starts_at_boundary(G->terms[k].pattern))
+					continue;
+				unsigned bits = G->terms[k].fields;
+				if (!(bits >> f & 1) != !(bits >> e & 1))
+					break;
+			}
+			if (k == G->nterms) {
+				G->use[f] = G->use[e];
+				n = 0;
+				break;
+			}
+		}
 		if (n) {
 			fp->any = 1;
 			/* Which bytes can each term start with?  PCRE2 knows. */
@@ -857,8 +878,8 @@ int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *le
 			continue;
 		for (size_t g = 0; g < G->ngoals; g++)
 			a.last_end[g] = 0;
-		if (G->plan[f].any)
-			rc = scan_field(&a, &G->plan[f], f, text[f], len[f], err);
+		if (G->use[f]->any)
+			rc = scan_field(&a, G->use[f], f, text[f], len[f], err);
 		/* Terms that need not start at a boundary: the plain way. */
 		for (size_t ci = 0; ci < G->ncombos && rc == 0; ci++) {
 			const struct combo *c = &G->combos[ci];
