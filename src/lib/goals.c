@@ -61,6 +61,8 @@ struct fieldplan {               /* the word-boundary scan of one field */
 	unsigned char *second;   /* [b << 8 | c]: can a term start with bytes b, c? */
 	uint16_t *third_idx;     /* [b << 8 | c] -> 1 + index into third, 0: no filter */
 	uint64_t (*third)[2];    /* ASCII bytes that can follow b, c */
+	uint16_t *fourth_idx;    /* [(third index) * 128 + d] -> 1 + index into fourth, 0: none */
+	uint64_t (*fourth)[2];   /* ASCII bytes that can follow b, c, d */
 	pcre2_code **goal;       /* anchored, per goal, or NULL */
 	size_t **gterm;          /* per goal: mark n -> term index */
 	unsigned char (*gfirst)[256]; /* per goal: bytes its terms can start with */
@@ -443,6 +445,38 @@ static int build_combos(eu_goals *G)
 					fp->third_idx[b << 8 | c] = (uint16_t)++nthird;
 				}
 			}
+			/* And a fourth: "for" passes three bytes of "forsk", "forn"
+			 * does not pass four.  Per passing triple, 128 bits. */
+			fp->fourth_idx = eu_xcalloc(nthird * 128 + 1, sizeof *fp->fourth_idx);
+			size_t nfourth = 0, capfourth = 0;
+			for (int b = 0; b < 0x80; b++) {
+				if (fp->first[b] < 0)
+					continue;
+				const struct bucket *bk = &fp->buckets[fp->first[b]];
+				for (int c = 1; c < 0x80; c++) {
+					uint16_t t = fp->third_idx[b << 8 | c];
+					if (!t)
+						continue;
+					for (int d = 1; d < 0x80 && nfourth < 65535; d++) {
+						if (!(fp->third[t - 1][d >> 6] & (1ull << (d & 63))))
+							continue;
+						uint64_t mask[2] = {0, 0};
+						for (int e = 1; e < 0x80; e++) {
+							char four[4] = {(char)b, (char)c, (char)d, (char)e};
+							int pr = pcre2_match(bk->re, (PCRE2_SPTR)four, 4, 0, PCRE2_PARTIAL_HARD, pmd, NULL);
+							if (pr >= 0 || pr == PCRE2_ERROR_PARTIAL)
+								mask[e >> 6] |= 1ull << (e & 63);
+						}
+						if (nfourth == capfourth) {
+							capfourth = capfourth ? capfourth * 2 : 256;
+							fp->fourth = eu_xrealloc(fp->fourth, capfourth * sizeof *fp->fourth);
+						}
+						fp->fourth[nfourth][0] = mask[0];
+						fp->fourth[nfourth][1] = mask[1];
+						fp->fourth_idx[(size_t)(t - 1) * 128 + (size_t)d] = (uint16_t)++nfourth;
+					}
+				}
+			}
 			pcre2_match_data_free(pmd);
 			size_t *gl = eu_xcalloc(n + 1, sizeof *gl);
 			for (size_t g = 0; g < G->ngoals && fp->any; g++) {
@@ -635,6 +669,8 @@ void eu_goals_free(eu_goals *G)
 		free(fp->second);
 		free(fp->third_idx);
 		free(fp->third);
+		free(fp->fourth_idx);
+		free(fp->fourth);
 		free(fp->gfirst);
 		free(fp->gsecond);
 		for (size_t g = 0; fp->goal && g < G->ngoals; g++) {
@@ -810,8 +846,14 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 				continue;
 			uint16_t t = fp->third_idx[pair];
 			unsigned char d = i + 2 < n ? u[i + 2] : 0;
-			if (t && d && d < 0x80 && !(fp->third[t - 1][d >> 6] & (1ull << (d & 63))))
-				continue;
+			if (t && d && d < 0x80) {
+				if (!(fp->third[t - 1][d >> 6] & (1ull << (d & 63))))
+					continue;
+				unsigned char e = i + 3 < n ? u[i + 3] : 0;
+				uint16_t q = fp->fourth_idx[(size_t)(t - 1) * 128 + d];
+				if (q && e && e < 0x80 && !(fp->fourth[q - 1][e >> 6] & (1ull << (e & 63))))
+					continue;
+			}
 		}
 		const struct bucket *bk = &fp->buckets[fp->first[u[i]]];
 		int m = MATCH(G, bk->re, s, n, i);
