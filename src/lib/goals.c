@@ -53,20 +53,28 @@ struct bucket {                  /* the word-start terms that can begin with one
 	size_t nterm;
 };
 
+/* Which ASCII bytes can follow the first ones of a word for a match to
+ * start there, found at load by partial matches (no pattern parsing).
+ * Most words of running text ("den", "for", "med") stop here, before any
+ * match call. */
+struct prefilter {
+	unsigned char *second;   /* [b << 7 | c], ASCII: can a match start with b, c? */
+	uint16_t *third_idx;     /* [b << 7 | c] -> 1 + index into third, 0: no filter */
+	uint64_t (*third)[2];    /* ASCII bytes that can follow b, c */
+	uint16_t *fourth_idx;    /* [(third index) * 128 + d] -> 1 + index into fourth */
+	uint64_t (*fourth)[2];   /* ASCII bytes that can follow b, c, d */
+};
+
 struct fieldplan {               /* the word-boundary scan of one field */
 	int any;                 /* the field has word-start terms */
 	struct bucket *buckets;  /* distinct term sets */
 	size_t nbuckets;
 	short first[256];        /* byte -> bucket, or -1 */
-	unsigned char *second;   /* [b << 8 | c]: can a term start with bytes b, c? */
-	uint16_t *third_idx;     /* [b << 8 | c] -> 1 + index into third, 0: no filter */
-	uint64_t (*third)[2];    /* ASCII bytes that can follow b, c */
-	uint16_t *fourth_idx;    /* [(third index) * 128 + d] -> 1 + index into fourth, 0: none */
-	uint64_t (*fourth)[2];   /* ASCII bytes that can follow b, c, d */
+	struct prefilter pre;    /* for the buckets */
 	pcre2_code **goal;       /* anchored, per goal, or NULL */
 	size_t **gterm;          /* per goal: mark n -> term index */
 	unsigned char (*gfirst)[256]; /* per goal: bytes its terms can start with */
-	uint8_t (*gsecond)[8192];     /* per goal: bit b << 8 | c, as second above */
+	struct prefilter *gpre;  /* per goal, for the re-checks at a hit */
 };
 
 struct eu_goals {
@@ -306,6 +314,99 @@ static pcre2_code *combine(eu_goals *G, const size_t *terms, size_t n, uint32_t 
 	return re;
 }
 
+static int partial_ok(pcre2_code *re, const char *s, size_t n, pcre2_match_data *md)
+{
+	int pr = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
+	return pr >= 0 || pr == PCRE2_ERROR_PARTIAL;
+}
+
+/* Builds pf for the patterns re[b] by first ASCII byte b (NULL: none). */
+static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcre2_match_data *md)
+{
+	size_t nthird = 0, capthird = 0, nfourth = 0, capfourth = 0;
+
+	pf->second = eu_xmalloc(1 << 14);
+	memset(pf->second, 1, 1 << 14);
+	pf->third_idx = eu_xcalloc(1 << 14, sizeof *pf->third_idx);
+	for (int b = 0; b < 0x80; b++) {
+		if (!re[b])
+			continue;
+		for (int c = 1; c < 0x80; c++) {
+			char w[4] = {(char)b, (char)c};
+			if (!(pf->second[b << 7 | c] = (unsigned char)partial_ok(re[b], w, 2, md)) || nthird == 65535)
+				continue;
+			uint64_t mask[2] = {0, 0};
+			for (int d = 1; d < 0x80; d++) {
+				w[2] = (char)d;
+				if (partial_ok(re[b], w, 3, md))
+					mask[d >> 6] |= 1ull << (d & 63);
+			}
+			if (nthird == capthird) {
+				capthird = capthird ? capthird * 2 : 256;
+				pf->third = eu_xrealloc(pf->third, capthird * sizeof *pf->third);
+			}
+			pf->third[nthird][0] = mask[0];
+			pf->third[nthird][1] = mask[1];
+			pf->third_idx[b << 7 | c] = (uint16_t)++nthird;
+		}
+	}
+	/* "for" passes three bytes of "forsk"; "forn" does not pass four. */
+	pf->fourth_idx = eu_xcalloc(nthird * 128 + 1, sizeof *pf->fourth_idx);
+	for (int b = 0; b < 0x80; b++) {
+		for (int c = 1; re[b] && c < 0x80; c++) {
+			uint16_t t = pf->third_idx[b << 7 | c];
+			for (int d = 1; t && d < 0x80 && nfourth < 65535; d++) {
+				if (!(pf->third[t - 1][d >> 6] & (1ull << (d & 63))))
+					continue;
+				char w[4] = {(char)b, (char)c, (char)d};
+				uint64_t mask[2] = {0, 0};
+				for (int e = 1; e < 0x80; e++) {
+					w[3] = (char)e;
+					if (partial_ok(re[b], w, 4, md))
+						mask[e >> 6] |= 1ull << (e & 63);
+				}
+				if (nfourth == capfourth) {
+					capfourth = capfourth ? capfourth * 2 : 256;
+					pf->fourth = eu_xrealloc(pf->fourth, capfourth * sizeof *pf->fourth);
+				}
+				pf->fourth[nfourth][0] = mask[0];
+				pf->fourth[nfourth][1] = mask[1];
+				pf->fourth_idx[(size_t)(t - 1) * 128 + (size_t)d] = (uint16_t)++nfourth;
+			}
+		}
+	}
+}
+
+static void prefilter_free(struct prefilter *pf)
+{
+	free(pf->second);
+	free(pf->third_idx);
+	free(pf->third);
+	free(pf->fourth_idx);
+	free(pf->fourth);
+}
+
+/* Can a match start at u[i], judging by up to four bytes? */
+static inline int prefilter_pass(const struct prefilter *pf, const unsigned char *u, size_t n, size_t i)
+{
+	if (i + 1 >= n || (u[i] | u[i + 1]) >= 0x80)
+		return 1;      /* non-ASCII pairs always pass */
+	unsigned pair = (unsigned)u[i] << 7 | u[i + 1];
+	if (!pf->second[pair])
+		return 0;
+	uint16_t t = pf->third_idx[pair];
+	unsigned char d = i + 2 < n ? u[i + 2] : 0;
+	if (!t || !d || d >= 0x80)
+		return 1;
+	if (!(pf->third[t - 1][d >> 6] & (1ull << (d & 63))))
+		return 0;
+	uint16_t q = pf->fourth_idx[(size_t)(t - 1) * 128 + d];
+	unsigned char e = i + 3 < n ? u[i + 3] : 0;
+	if (!q || !e || e >= 0x80)
+		return 1;
+	return (int)(pf->fourth[q - 1][e >> 6] >> (e & 63) & 1);
+}
+
 static int build_combos(eu_goals *G)
 {
 	eu_buf pat = EU_BUF_INIT;
@@ -402,82 +503,12 @@ static int build_combos(eu_goals *G)
 			}
 			free(set);
 			free(can);
-			/* Which second bytes can follow?  A partial match of the
-			 * bucket against the two bytes says, without us parsing
-			 * patterns.  Non-ASCII pairs are always let through. */
-			fp->second = eu_xmalloc(65536);
-			memset(fp->second, 1, 65536);
 			pcre2_match_data *pmd = pcre2_match_data_create(2, NULL);
-			for (int b = 0; b < 0x80; b++) {
-				if (fp->first[b] < 0)
-					continue;
-				const struct bucket *bk = &fp->buckets[fp->first[b]];
-				for (int c = 1; c < 0x80; c++) {
-					char two[2] = {(char)b, (char)c};
-					int pr = pcre2_match(bk->re, (PCRE2_SPTR)two, 2, 0, PCRE2_PARTIAL_HARD, pmd, NULL);
-					fp->second[b << 8 | c] = pr >= 0 || pr == PCRE2_ERROR_PARTIAL;
-				}
-			}
-			/* And a third byte, for the pairs that pass: most words
-			 * of running text ("den", "for", "med") stop here. */
-			fp->third_idx = eu_xcalloc(65536, sizeof *fp->third_idx);
-			size_t nthird = 0, capthird = 0;
-			for (int b = 0; b < 0x80; b++) {
-				if (fp->first[b] < 0)
-					continue;
-				const struct bucket *bk = &fp->buckets[fp->first[b]];
-				for (int c = 1; c < 0x80; c++) {
-					if (!fp->second[b << 8 | c] || nthird == 65535)
-						continue;
-					uint64_t mask[2] = {0, 0};
-					for (int d = 1; d < 0x80; d++) {
-						char three[3] = {(char)b, (char)c, (char)d};
-						int pr = pcre2_match(bk->re, (PCRE2_SPTR)three, 3, 0, PCRE2_PARTIAL_HARD, pmd, NULL);
-						if (pr >= 0 || pr == PCRE2_ERROR_PARTIAL)
-							mask[d >> 6] |= 1ull << (d & 63);
-					}
-					if (nthird == capthird) {
-						capthird = capthird ? capthird * 2 : 256;
-						fp->third = eu_xrealloc(fp->third, capthird * sizeof *fp->third);
-					}
-					fp->third[nthird][0] = mask[0];
-					fp->third[nthird][1] = mask[1];
-					fp->third_idx[b << 8 | c] = (uint16_t)++nthird;
-				}
-			}
-			/* And a fourth: "for" passes three bytes of "forsk", "forn"
-			 * does not pass four.  Per passing triple, 128 bits. */
-			fp->fourth_idx = eu_xcalloc(nthird * 128 + 1, sizeof *fp->fourth_idx);
-			size_t nfourth = 0, capfourth = 0;
-			for (int b = 0; b < 0x80; b++) {
-				if (fp->first[b] < 0)
-					continue;
-				const struct bucket *bk = &fp->buckets[fp->first[b]];
-				for (int c = 1; c < 0x80; c++) {
-					uint16_t t = fp->third_idx[b << 8 | c];
-					if (!t)
-						continue;
-					for (int d = 1; d < 0x80 && nfourth < 65535; d++) {
-						if (!(fp->third[t - 1][d >> 6] & (1ull << (d & 63))))
-							continue;
-						uint64_t mask[2] = {0, 0};
-						for (int e = 1; e < 0x80; e++) {
-							char four[4] = {(char)b, (char)c, (char)d, (char)e};
-							int pr = pcre2_match(bk->re, (PCRE2_SPTR)four, 4, 0, PCRE2_PARTIAL_HARD, pmd, NULL);
-							if (pr >= 0 || pr == PCRE2_ERROR_PARTIAL)
-								mask[e >> 6] |= 1ull << (e & 63);
-						}
-						if (nfourth == capfourth) {
-							capfourth = capfourth ? capfourth * 2 : 256;
-							fp->fourth = eu_xrealloc(fp->fourth, capfourth * sizeof *fp->fourth);
-						}
-						fp->fourth[nfourth][0] = mask[0];
-						fp->fourth[nfourth][1] = mask[1];
-						fp->fourth_idx[(size_t)(t - 1) * 128 + (size_t)d] = (uint16_t)++nfourth;
-					}
-				}
-			}
-			pcre2_match_data_free(pmd);
+			pcre2_code *by_first[128] = {0};
+			for (int c = 0; c < 0x80; c++)
+				if (fp->first[c] >= 0)
+					by_first[c] = fp->buckets[fp->first[c]].re;
+			prefilter_build(&fp->pre, by_first, pmd);
 			size_t *gl = eu_xcalloc(n + 1, sizeof *gl);
 			for (size_t g = 0; g < G->ngoals && fp->any; g++) {
 				size_t m = 0;
@@ -494,22 +525,16 @@ static int build_combos(eu_goals *G)
 				}
 			}
 			free(gl);
-			/* The same per goal, as bits, for the re-checks at a hit. */
-			pcre2_match_data *gmd = pcre2_match_data_create(2, NULL);
-			fp->gsecond = eu_xcalloc(G->ngoals, sizeof *fp->gsecond);
+			/* The same per goal, for the re-checks at a hit. */
+			fp->gpre = eu_xcalloc(G->ngoals, sizeof *fp->gpre);
 			for (size_t g = 0; g < G->ngoals; g++) {
-				memset(fp->gsecond[g], 0xff, sizeof fp->gsecond[g]);
 				if (!fp->goal[g])
 					continue;
-				for (int b = 0; b < 0x80; b++)
-					for (int c = 1; c < 0x80; c++) {
-						char two[2] = {(char)b, (char)c};
-						int pr = pcre2_match(fp->goal[g], (PCRE2_SPTR)two, 2, 0, PCRE2_PARTIAL_HARD, gmd, NULL);
-						if (pr < 0 && pr != PCRE2_ERROR_PARTIAL)
-							fp->gsecond[g][(b << 8 | c) >> 3] &= (uint8_t)~(1u << (c & 7));
-					}
+				for (int c = 0; c < 0x80; c++)
+					by_first[c] = fp->gfirst[g][c] ? fp->goal[g] : NULL;
+				prefilter_build(&fp->gpre[g], by_first, pmd);
 			}
-			pcre2_match_data_free(gmd);
+			pcre2_match_data_free(pmd);
 		}
 		/* The other terms: one plain pattern per goal. */
 		for (size_t g = 0; g < G->ngoals; g++) {
@@ -666,13 +691,11 @@ void eu_goals_free(eu_goals *G)
 			free(fp->buckets[q].term);
 		}
 		free(fp->buckets);
-		free(fp->second);
-		free(fp->third_idx);
-		free(fp->third);
-		free(fp->fourth_idx);
-		free(fp->fourth);
+		prefilter_free(&fp->pre);
+		for (size_t g = 0; fp->gpre && g < G->ngoals; g++)
+			prefilter_free(&fp->gpre[g]);
+		free(fp->gpre);
 		free(fp->gfirst);
-		free(fp->gsecond);
 		for (size_t g = 0; fp->goal && g < G->ngoals; g++) {
 			pcre2_code_free(fp->goal[g]);
 			free(fp->gterm[g]);
@@ -840,21 +863,8 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 			next++;
 		if (!boundary || fp->first[u[i]] < 0)
 			continue;
-		if (i + 1 < n) {
-			unsigned pair = (unsigned)u[i] << 8 | u[i + 1];
-			if (!fp->second[pair])
-				continue;
-			uint16_t t = fp->third_idx[pair];
-			unsigned char d = i + 2 < n ? u[i + 2] : 0;
-			if (t && d && d < 0x80) {
-				if (!(fp->third[t - 1][d >> 6] & (1ull << (d & 63))))
-					continue;
-				unsigned char e = i + 3 < n ? u[i + 3] : 0;
-				uint16_t q = fp->fourth_idx[(size_t)(t - 1) * 128 + d];
-				if (q && e && e < 0x80 && !(fp->fourth[q - 1][e >> 6] & (1ull << (e & 63))))
-					continue;
-			}
-		}
+		if (!prefilter_pass(&fp->pre, u, n, i))
+			continue;
 		const struct bucket *bk = &fp->buckets[fp->first[u[i]]];
 		int m = MATCH(G, bk->re, s, n, i);
 		if (m == PCRE2_ERROR_NOMATCH)
@@ -875,7 +885,7 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 		for (size_t g = 0; g < G->ngoals; g++) {
 			if (g == hit_goal || !fp->goal[g] || i < a->last_end[g] || !fp->gfirst[g][u[i]])
 				continue;
-			if (i + 1 < n && !(fp->gsecond[g][(u[i] << 8 | u[i + 1]) >> 3] & (1u << (u[i + 1] & 7))))
+			if (!prefilter_pass(&fp->gpre[g], u, n, i))
 				continue;
 			m = MATCH(G, fp->goal[g], s, n, i);
 			if (m == PCRE2_ERROR_NOMATCH)
