@@ -20,6 +20,9 @@
 #include <unistd.h>
 
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "euprio/config.h"
 #include "euprio/diag.h"
@@ -51,6 +54,7 @@ struct bucket {                  /* the word-start terms that can begin with one
 	pcre2_code *re;          /* anchored alternation */
 	size_t *term;            /* mark n -> term index */
 	size_t nterm;
+	int memo_ok;             /* its answers may be remembered (see memo_safe) */
 };
 
 /* Which ASCII bytes can follow the first ones of a word for a match to
@@ -73,7 +77,11 @@ struct fieldplan {               /* the word-boundary scan of one field */
 	struct prefilter pre;    /* for the buckets */
 	pcre2_code **goal;       /* anchored, per goal, or NULL */
 	size_t **gterm;          /* per goal: mark n -> term index */
+	int *gmemo;              /* per goal: its answers may be remembered */
 	unsigned char (*gfirst)[256]; /* per goal: bytes its terms can start with */
+	size_t recheck_at[257];  /* byte b: recheck[recheck_at[b] .. recheck_at[b + 1]) */
+	size_t *recheck;         /* the goals whose terms can start with b */
+	unsigned char memo_ok[256]; /* by first byte: every pattern tried there may be remembered */
 	struct prefilter *gpre;  /* per goal, for the re-checks at a hit */
 };
 
@@ -100,7 +108,15 @@ struct eu_goals {
 	eu_goals_spec spec;
 	int *extra;              /* per group: from the extra table */
 	int nojit;               /* some pattern is not JIT-compiled */
+	/* \w of the two-byte UTF-8 characters (U+0080 to U+07FF: Latin-1,
+	 * Latin Extended, Greek, Cyrillic), by (lead - 0xC2) << 6 | trail. */
+	unsigned char word2[30 << 6];
+	struct memo *memo;       /* NULL: EUPRIO_GOALS_NO_MEMO */
+	eu_buf *ev;              /* per goal: evidence scratch, reused */
 };
+
+static void word2_build(eu_goals *G);
+static struct memo *memo_new(void);
 
 size_t eu_goals_nfields(const eu_goals *G) { return G->nfields; }
 const char *eu_goals_field(const eu_goals *G, size_t i) { return G->fields[i]; }
@@ -377,6 +393,17 @@ static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcr
 	}
 }
 
+/* May the prefilter judge terms starting with byte c?  It judges by
+ * partial matches at the start of a subject, where nothing comes before.
+ * At a word start in the text that is true of \b and \B as well, but not
+ * of a look-behind (memo_safe says which terms have one), nor at a word's
+ * end, where the terms that start with other characters are tried. */
+static int prefilter_may(int c, int looks_one_back_at_most)
+{
+	int word = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+	return word && looks_one_back_at_most;
+}
+
 static void prefilter_free(struct prefilter *pf)
 {
 	free(pf->second);
@@ -407,6 +434,26 @@ static inline int prefilter_pass(const struct prefilter *pf, const unsigned char
 	return (int)(pf->fourth[q - 1][e >> 6] >> (e & 63) & 1);
 }
 
+/* May the answers of an anchored alternation of these terms be
+ * remembered by the text from the start position on and the one character
+ * before it?  Yes unless a term looks further back: \b, \B and a
+ * multi-line ^ inspect one character, an explicit look-behind (or a verb
+ * that might be one) could inspect more, and PCRE2's maximum look-behind
+ * undercounts nested ones, so those terms are never remembered. */
+static int memo_safe(const eu_goals *G, const pcre2_code *re, const size_t *terms, size_t n)
+{
+	uint32_t lb = 0;
+
+	if (!re || pcre2_pattern_info(re, PCRE2_INFO_MAXLOOKBEHIND, &lb) != 0 || lb > 1)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = G->terms[terms[i]].pattern;
+		if (strstr(p, "(?<=") || strstr(p, "(?<!") || strstr(p, "(*"))
+			return 0;
+	}
+	return 1;
+}
+
 static int build_combos(eu_goals *G)
 {
 	eu_buf pat = EU_BUF_INIT;
@@ -418,6 +465,7 @@ static int build_combos(eu_goals *G)
 		struct fieldplan *fp = &G->plan[f];
 		fp->goal = eu_xcalloc(G->ngoals, sizeof *fp->goal);
 		fp->gterm = eu_xcalloc(G->ngoals, sizeof *fp->gterm);
+		fp->gmemo = eu_xcalloc(G->ngoals, sizeof *fp->gmemo);
 		memset(fp->first, 0xff, sizeof fp->first);
 		G->use[f] = fp;
 		/* Word-start terms of every goal: one anchored alternation. */
@@ -498,6 +546,7 @@ static int build_combos(eu_goals *G)
 					/* The filters below are built by partial matches:
 					 * JIT them too, or loading takes a third of a second. */
 					eu_jit_modes(bk->re, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
+					bk->memo_ok = memo_safe(G, bk->re, set, m);
 				}
 				fp->first[b] = (short)q;
 			}
@@ -506,7 +555,7 @@ static int build_combos(eu_goals *G)
 			pcre2_match_data *pmd = pcre2_match_data_create(2, NULL);
 			pcre2_code *by_first[128] = {0};
 			for (int c = 0; c < 0x80; c++)
-				if (fp->first[c] >= 0)
+				if (fp->first[c] >= 0 && prefilter_may(c, fp->buckets[fp->first[c]].memo_ok))
 					by_first[c] = fp->buckets[fp->first[c]].re;
 			prefilter_build(&fp->pre, by_first, pmd);
 			size_t *gl = eu_xcalloc(n + 1, sizeof *gl);
@@ -520,6 +569,7 @@ static int build_combos(eu_goals *G)
 					eu_jit_modes(fp->goal[g], PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
 					fp->gterm[g] = eu_xcalloc(m, sizeof **fp->gterm);
 					memcpy(fp->gterm[g], gl, m * sizeof *gl);
+					fp->gmemo[g] = memo_safe(G, fp->goal[g], gl, m);
 					if (!fp->goal[g])
 						rc = -1;
 				}
@@ -531,10 +581,27 @@ static int build_combos(eu_goals *G)
 				if (!fp->goal[g])
 					continue;
 				for (int c = 0; c < 0x80; c++)
-					by_first[c] = fp->gfirst[g][c] ? fp->goal[g] : NULL;
+					by_first[c] = fp->gfirst[g][c] && prefilter_may(c, fp->gmemo[g]) ? fp->goal[g] : NULL;
 				prefilter_build(&fp->gpre[g], by_first, pmd);
 			}
 			pcre2_match_data_free(pmd);
+			fp->recheck = eu_xcalloc(256 * G->ngoals + 1, sizeof *fp->recheck);
+			size_t nr = 0;
+			for (int b = 0; b < 256; b++) {
+				fp->recheck_at[b] = nr;
+				for (size_t g = 0; g < G->ngoals; g++)
+					if (fp->goal[g] && fp->gfirst[g][b])
+						fp->recheck[nr++] = g;
+			}
+			fp->recheck_at[256] = nr;
+			for (int b = 0; b < 256; b++) {
+				if (fp->first[b] < 0)
+					continue;
+				int ok = fp->buckets[fp->first[b]].memo_ok;
+				for (size_t r = fp->recheck_at[b]; r < fp->recheck_at[b + 1]; r++)
+					ok &= fp->gmemo[fp->recheck[r]];
+				fp->memo_ok[b] = (unsigned char)ok;
+			}
 		}
 		/* The other terms: one plain pattern per goal. */
 		for (size_t g = 0; g < G->ngoals; g++) {
@@ -661,6 +728,11 @@ eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec)
 		eu_goals_free(G);
 		return NULL;
 	}
+	word2_build(G);
+	const char *nm = getenv("EUPRIO_GOALS_NO_MEMO");
+	if (!nm || !*nm || strcmp(nm, "0") == 0)
+		G->memo = memo_new();
+	G->ev = eu_xcalloc(G->ngoals + 1, sizeof *G->ev);
 	return G;
 }
 
@@ -702,12 +774,18 @@ void eu_goals_free(eu_goals *G)
 		}
 		free(fp->goal);
 		free(fp->gterm);
+		free(fp->gmemo);
+		free(fp->recheck);
 	}
 	pcre2_match_context_free(G->mctx);
 	pcre2_jit_stack_free(G->jstack);
 	pcre2_match_data_free(G->md);
 	pcre2_match_data_free(G->xmd);
 	free(G->terms_path);
+	free(G->memo);
+	for (size_t g = 0; G->ev && g < G->ngoals; g++)
+		eu_buf_free(&G->ev[g]);
+	free(G->ev);
 	free(G);
 }
 
@@ -797,45 +875,13 @@ static int count_hit(struct acc *a, size_t k, size_t f, const char *s, size_t n,
 			char ch = s[ms + i];
 			eu_buf_addc(e, (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch);
 		}
-		eu_buf_printf(e, " (%s)", G->fields[f]);
+		eu_buf_adds(e, " (");
+		eu_buf_adds(e, G->fields[f]);
+		eu_buf_addc(e, ')');
 	}
 	if (w > a->tw[k])
 		a->tw[k] = w;
 	return 0;
-}
-
-/* ASCII word characters as \w sees them: letters, digits, underscore. */
-static const unsigned char ascii_word[128] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-	['8'] = 1, ['9'] = 1, ['_'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
-	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
-	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
-	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
-	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-	['y'] = 1, ['z'] = 1,
-};
-
-static int is_word_char(const unsigned char *s, size_t n, size_t i, size_t *len)
-{
-	unsigned char c = s[i];
-
-	if (c < 0x80) {
-		*len = 1;
-		return ascii_word[c];
-	}
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
-	if (k < 1) {
-		*len = 1;            /* an invalid byte: never a word character */
-		return 0;
-	}
-	*len = (size_t)k;
-	utf8proc_category_t cat = utf8proc_category(cp);
-	return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-	       (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
 }
 
 /* pcre2_jit_match skips pcre2_match's checks on the hot path; without JIT
@@ -844,61 +890,449 @@ static int is_word_char(const unsigned char *s, size_t n, size_t i, size_t *len)
 	? pcre2_match((re), (PCRE2_SPTR)(s), (n), (at), 0, (G)->md, (G)->mctx) \
 	: pcre2_jit_match((re), (PCRE2_SPTR)(s), (n), (at), 0, (G)->md, (G)->mctx))
 
-/* The word-boundary scan of one field: see the top of this file. */
+/* Bytes by what \w (PCRE2_UCP) makes of them when they stand alone: 1 an
+ * ASCII word character (letter, digit, underscore), 0 an ASCII non-word
+ * character, 2 the start of a longer character or an invalid byte. */
+#define W_ 1
+#define L_ 2
+static const unsigned char byte_class[256] = {
+	['0'] = W_, ['1'] = W_, ['2'] = W_, ['3'] = W_, ['4'] = W_, ['5'] = W_, ['6'] = W_, ['7'] = W_,
+	['8'] = W_, ['9'] = W_, ['_'] = W_,
+	['A'] = W_, ['B'] = W_, ['C'] = W_, ['D'] = W_, ['E'] = W_, ['F'] = W_, ['G'] = W_, ['H'] = W_,
+	['I'] = W_, ['J'] = W_, ['K'] = W_, ['L'] = W_, ['M'] = W_, ['N'] = W_, ['O'] = W_, ['P'] = W_,
+	['Q'] = W_, ['R'] = W_, ['S'] = W_, ['T'] = W_, ['U'] = W_, ['V'] = W_, ['W'] = W_, ['X'] = W_,
+	['Y'] = W_, ['Z'] = W_,
+	['a'] = W_, ['b'] = W_, ['c'] = W_, ['d'] = W_, ['e'] = W_, ['f'] = W_, ['g'] = W_, ['h'] = W_,
+	['i'] = W_, ['j'] = W_, ['k'] = W_, ['l'] = W_, ['m'] = W_, ['n'] = W_, ['o'] = W_, ['p'] = W_,
+	['q'] = W_, ['r'] = W_, ['s'] = W_, ['t'] = W_, ['u'] = W_, ['v'] = W_, ['w'] = W_, ['x'] = W_,
+	['y'] = W_, ['z'] = W_,
+	[0x80] = L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+};
+#undef W_
+#undef L_
+
+/* Is code point cp a \w character: a letter, a number or underscore? */
+static int cp_word(utf8proc_int32_t cp)
+{
+	utf8proc_category_t cat = utf8proc_category(cp);
+	return cp == '_' || (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+	       (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+}
+
+static void word2_build(eu_goals *G)
+{
+	for (unsigned lead = 0xc2; lead <= 0xdf; lead++)
+		for (unsigned t = 0; t < 64; t++)
+			G->word2[(lead - 0xc2) << 6 | t] = (unsigned char)cp_word((utf8proc_int32_t)((lead & 0x1f) << 6 | t));
+}
+
+/* The character at u[i]: 1 a word character, 0 not, -1 an invalid byte
+ * (never a word character); *len its length in bytes. */
+static inline int char_class(const eu_goals *G, const unsigned char *u, size_t n, size_t i, size_t *len)
+{
+	unsigned char c = u[i];
+
+	if (c < 0x80) {
+		*len = 1;
+		return byte_class[c];
+	}
+	if (c >= 0xc2 && c <= 0xdf && i + 1 < n && (u[i + 1] & 0xc0) == 0x80) {
+		*len = 2;      /* æ ø å é ü and the rest of Latin-1: a table */
+		return G->word2[(c - 0xc2) << 6 | (u[i + 1] & 0x3f)];
+	}
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &cp);
+	if (k < 1) {
+		*len = 1;
+		return -1;
+	}
+	*len = (size_t)k;
+	return cp_word(cp);
+}
+
+/* The end of the run of word characters from j. */
+static size_t word_end(const eu_goals *G, const unsigned char *u, size_t n, size_t j)
+{
+	size_t l;
+
+	for (;;) {
+#ifdef __SSE2__
+		/* Sixteen bytes at a time: most words end in the first block.
+		 * Signed compares leave bytes from 0x80 out of every range. */
+		while (j + 16 <= n) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(u + j));
+			__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+			__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+						      _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+			__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+						      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+			__m128i word = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+			unsigned stop = ~(unsigned)_mm_movemask_epi8(word) & 0xffffu;
+			if (stop) {
+				j += (size_t)__builtin_ctz(stop);
+				break;
+			}
+			j += 16;
+		}
+#endif
+		while (j < n && byte_class[u[j]] == 1)
+			j++;
+		if (j >= n || u[j] < 0x80 || char_class(G, u, n, j, &l) != 1)
+			return j;
+		j += l;
+	}
+}
+
+/* The end of the run of other characters from j. */
+static size_t nonword_end(const eu_goals *G, const unsigned char *u, size_t n, size_t j)
+{
+	size_t l;
+
+	for (;;) {
+		while (j < n && byte_class[u[j]] == 0)
+			j++;
+		if (j >= n || u[j] < 0x80 || char_class(G, u, n, j, &l) == 1)
+			return j;
+		j += l;
+	}
+}
+
+/* The memo.  Running text repeats its words, and what the terms find at a
+ * boundary depends only on the text from there to where the attempts stop
+ * looking, and on the character before (\b, \B and a multi-line ^ look one
+ * back; terms that look further are never remembered, see memo_safe).  So
+ * the hits at a boundary are found on the text cut after the word and the
+ * character that follows it, with PCRE2_PARTIAL_HARD: a complete match or
+ * no match there holds whatever follows the cut, because a hard partial
+ * match is reported as soon as any attempt reaches the cut, a \b or $ there
+ * included (pcre2partial(3)).  When one was reached (a term of several
+ * words: "young people"), the next word is taken in, up to MEMO_LEVELS
+ * words and MEMO_KEY bytes; past that, or when more than MEMO_HITS goals
+ * match at one place, the field is matched whole as without the memo.  A
+ * cut never splits or holds an invalid sequence.  The table is fixed and
+ * direct-mapped, so memory stays flat and a collision costs only the
+ * match calls; EUPRIO_GOALS_NO_MEMO=1 turns it off, for comparing. */
+#define MEMO_BITS 14
+#define MEMO_KEY 48
+#define MEMO_LEVELS 4
+#define MEMO_HITS 6
+#define PREV_START 0xffffffffu   /* no character before: the field starts */
+
+enum { M_EMPTY, M_NOMATCH, M_MATCH, M_PARTIAL };
+
+struct pos_hit {                 /* a term's match, from the boundary */
+	uint32_t term, ms, me;
+};
+
+struct memo_ent {
+	uint64_t h;
+	const struct fieldplan *fp;
+	uint32_t prev;           /* the character before, its bytes packed */
+	unsigned char state, klen, nhit;
+	struct pos_hit hit[MEMO_HITS];   /* the bucket's first, then by goal */
+	unsigned char key[MEMO_KEY];
+};
+
+struct memo {
+	struct memo_ent e[1u << MEMO_BITS];
+};
+
+static struct memo *memo_new(void)
+{
+	return eu_xcalloc(1, sizeof(struct memo));
+}
+
+/* One boundary and its cuts, found as they are needed. */
+struct at {
+	size_t i;
+	uint32_t prev;
+	int ok;                  /* the memo may be used here */
+	int ncut;
+	size_t word_end;         /* of the word at i, or 0 when not known */
+	size_t cut[MEMO_LEVELS];
+	uint64_t hb[MEMO_LEVELS];
+};
+
+static void at_init(struct at *at, const eu_goals *G, const unsigned char *u, size_t n, size_t i, size_t wend)
+{
+	at->i = i;
+	at->ncut = 0;
+	at->word_end = wend;
+	at->ok = G->memo != NULL;
+	if (i == 0) {
+		at->prev = PREV_START;
+		return;
+	}
+	if (u[i - 1] < 0x80) {
+		at->prev = u[i - 1];
+		return;
+	}
+	/* The character before, whole and valid, or no memo. */
+	size_t b = i - 1, l;
+	while (b > 0 && i - b < 4 && (u[b] & 0xc0) == 0x80)
+		b--;
+	if (char_class(G, u, n, b, &l) < 0 || b + l != i) {
+		at->ok = 0;
+		return;
+	}
+	at->prev = 0;
+	for (size_t q = b; q < i; q++)
+		at->prev = at->prev << 8 | u[q];
+}
+
+/* After the next word from j (or the word ending at wend): its end and
+ * the one character after it; 0 when an invalid sequence is on the way. */
+static size_t next_cut(const eu_goals *G, const unsigned char *u, size_t n, size_t j, size_t wend)
+{
+	size_t l;
+
+	if (!wend) {
+		while (j < n) {
+			int w = char_class(G, u, n, j, &l);
+			if (w < 0)
+				return 0;
+			if (w)
+				break;
+			j += l;
+		}
+		while (j < n) {
+			int w = char_class(G, u, n, j, &l);
+			if (w < 0)
+				return 0;
+			if (!w)
+				break;
+			j += l;
+		}
+	} else {
+		j = wend;
+	}
+	if (j < n) {
+		if (char_class(G, u, n, j, &l) < 0)
+			return 0;
+		j += l;
+	}
+	return j;
+}
+
+static inline uint64_t mix(uint64_t h)
+{
+	h ^= h >> 31;
+	h *= 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+static uint64_t hash_bytes(const unsigned char *p, size_t k, uint64_t h)
+{
+	while (k >= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		h = mix(h ^ v);
+		p += 8;
+		k -= 8;
+	}
+	uint64_t v = k;
+	if (k >= 4) {
+		uint32_t w;
+		memcpy(&w, p, 4);
+		v = v << 32 | w;
+		p += 4;
+		k -= 4;
+	}
+	for (size_t q = 0; q < k; q++)
+		v = v << 8 | p[q];
+	return mix(h ^ v);
+}
+
+static size_t mark_term(const size_t *terms, PCRE2_SPTR mark)
+{
+	size_t k = 0;
+
+	for (; mark && *mark >= '0' && *mark <= '9'; mark++)
+		k = k * 10 + (size_t)(*mark - '0');
+	return terms[k];
+}
+
+/* One anchored match on s[0, end) at i, partial or whole. */
+static int match_one(const eu_goals *G, const pcre2_code *re, const char *s, size_t end, size_t i, uint32_t opt)
+{
+	if (opt)
+		return pcre2_match(re, (PCRE2_SPTR)s, end, i, opt, G->md, G->mctx);
+	return MATCH(G, re, s, end, i);
+}
+
+/* Every goal's hit at boundary i of s[0, end): the bucket's first, then
+ * the other goals' in goal order, their goals in goal[] (max + 1 places).
+ * With opt PCRE2_PARTIAL_HARD, M_PARTIAL when an attempt reached end.
+ * Returns M_NOMATCH, M_MATCH, M_PARTIAL, -1 for more than max hits, or a
+ * PCRE2 error with the goal it names in goal[*nhit]. */
+static int find_hits(const eu_goals *G, const struct fieldplan *fp, const char *s, size_t end, size_t i,
+		     uint32_t opt, struct pos_hit *hit, size_t *goal, size_t max, size_t *nhit)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const struct bucket *bk = &fp->buckets[fp->first[u[i]]];
+	int m = match_one(G, bk->re, s, end, i, opt);
+
+	*nhit = 0;
+	*goal = 0;         /* the goal named if there is an error */
+	if (m == PCRE2_ERROR_PARTIAL)
+		return M_PARTIAL;
+	if (m == PCRE2_ERROR_NOMATCH)
+		return M_NOMATCH;
+	if (m < 0)
+		return m;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(G->md);
+	size_t k = mark_term(bk->term, pcre2_get_mark(G->md));
+	size_t hit_goal = G->terms[k].goal;
+	hit[0] = (struct pos_hit){(uint32_t)k, (uint32_t)(ov[0] - i), (uint32_t)(ov[1] - i)};
+	goal[0] = hit_goal;
+	*nhit = 1;
+	/* The alternation names one goal; the others may match here too. */
+	for (size_t r = fp->recheck_at[u[i]]; r < fp->recheck_at[u[i] + 1]; r++) {
+		size_t g = fp->recheck[r];
+		if (g == hit_goal || !prefilter_pass(&fp->gpre[g], u, end, i))
+			continue;
+		m = match_one(G, fp->goal[g], s, end, i, opt);
+		if (m == PCRE2_ERROR_PARTIAL)
+			return M_PARTIAL;
+		if (m == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (m < 0) {
+			goal[*nhit] = g;
+			return m;
+		}
+		if (*nhit == max)
+			return -1;
+		ov = pcre2_get_ovector_pointer(G->md);
+		k = mark_term(fp->gterm[g], pcre2_get_mark(G->md));
+		hit[*nhit] = (struct pos_hit){(uint32_t)k, (uint32_t)(ov[0] - i), (uint32_t)(ov[1] - i)};
+		goal[(*nhit)++] = g;
+	}
+	return M_MATCH;
+}
+
+/* The hits at boundary at->i from the memo, found and remembered there if
+ * need be.  Returns M_NOMATCH, M_MATCH, or -1 when the memo cannot say. */
+static int memo_hits(const eu_goals *G, const struct fieldplan *fp, struct at *at, const char *s, size_t n,
+		     struct pos_hit *hit, size_t *nhit)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t goal[MEMO_HITS + 1];
+
+	if (!at->ok || !fp->memo_ok[u[at->i]])
+		return -1;
+	for (int L = 0; L < MEMO_LEVELS; L++) {
+		if (L == at->ncut) {
+			size_t from = L ? at->cut[L - 1] : at->i;
+			size_t c = next_cut(G, u, n, from, L ? 0 : at->word_end);
+			if (!c || c <= from || c - at->i > MEMO_KEY)
+				return -1;
+			at->cut[L] = c;
+			at->hb[L] = hash_bytes(u + at->i, c - at->i, at->prev);
+			at->ncut++;
+		}
+		size_t klen = at->cut[L] - at->i;
+		uint64_t h = mix(at->hb[L] ^ (uint64_t)(uintptr_t)fp) | 1;
+		struct memo_ent *e = &G->memo->e[h & ((1u << MEMO_BITS) - 1)];
+		if (e->h == h && e->fp == fp && e->prev == at->prev && e->klen == klen &&
+		    memcmp(e->key, u + at->i, klen) == 0) {
+			if (e->state == M_PARTIAL)
+				continue;
+			*nhit = e->nhit;
+			memcpy(hit, e->hit, e->nhit * sizeof *hit);
+			return e->state;
+		}
+		int st = find_hits(G, fp, s, at->cut[L], at->i, PCRE2_PARTIAL_HARD, hit, goal, MEMO_HITS, nhit);
+		if (st < 0)
+			return -1;     /* a limit, or many hits: the whole field decides */
+		e->h = h;
+		e->fp = fp;
+		e->prev = at->prev;
+		e->klen = (unsigned char)klen;
+		memcpy(e->key, u + at->i, klen);
+		e->state = (unsigned char)st;
+		e->nhit = (unsigned char)*nhit;
+		memcpy(e->hit, hit, *nhit * sizeof *hit);
+		if (st != M_PARTIAL)
+			return st;
+	}
+	return -1;
+}
+
+/* Counts the hits at one boundary, by the rules of the scan: a goal's
+ * hits do not overlap. */
+static int count_at(struct acc *a, size_t f, size_t i, const char *s, size_t n, const struct pos_hit *hit,
+		    size_t nhit, eu_buf *err)
+{
+	const eu_goals *G = a->G;
+
+	for (size_t h = 0; h < nhit; h++) {
+		size_t k = hit[h].term, g = G->terms[k].goal;
+		size_t ms = i + hit[h].ms, me = i + hit[h].me;
+		/* The first is where the scan found a hit; the others were
+		 * looked for only where their goal's last hit had ended. */
+		if (h == 0 ? ms < a->last_end[g] : i < a->last_end[g])
+			continue;
+		a->last_end[g] = me;
+		int m = count_hit(a, k, f, s, n, ms, me);
+		if (m < 0)
+			return limit_error(err, m, G, G->ids[g], G->fields[f]);
+	}
+	return 0;
+}
+
+/* The hits of the word-start terms at one boundary. */
+static int try_at(struct acc *a, const struct fieldplan *fp, size_t f, struct at *at, const char *s, size_t n,
+		  eu_buf *err)
+{
+	const eu_goals *G = a->G;
+	struct pos_hit hit[MEMO_HITS];
+	size_t nhit;
+	int st = memo_hits(G, fp, at, s, n, hit, &nhit);
+
+	if (st == M_NOMATCH)
+		return 0;
+	if (st == M_MATCH)
+		return count_at(a, f, at->i, s, n, hit, nhit, err);
+	/* Without the memo: the whole field, as many hits as there are. */
+	size_t max = G->ngoals, *goal = eu_xcalloc(max + 1, sizeof *goal);
+	struct pos_hit *many = eu_xcalloc(max + 1, sizeof *many);
+	st = find_hits(G, fp, s, n, at->i, 0, many, goal, max, &nhit);
+	int rc = 0;
+	if (st < 0)
+		rc = limit_error(err, st, G, G->ids[goal[nhit]], G->fields[f]);
+	else if (st == M_MATCH)
+		rc = count_at(a, f, at->i, s, n, many, nhit, err);
+	free(goal);
+	free(many);
+	return rc;
+}
+
+/* The word-boundary scan of one field: see the top of this file.  The
+ * boundaries are where the text changes between word and other
+ * characters, and its start; the scan steps over each run whole. */
 static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const char *s, size_t n, eu_buf *err)
 {
 	const eu_goals *G = a->G;
 	const unsigned char *u = (const unsigned char *)s;
-	int prev_word = 0;
-	size_t clen, next;
+	size_t i = 0, l;
 
-	for (size_t i = 0; i < n; i = next) {
-		int word = is_word_char(u, n, i, &clen);
-		int boundary = i == 0 || word != prev_word;
-		prev_word = word;
-		/* No boundary inside a run of ASCII bytes of one class: step over
-		 * it at once instead of a byte at a time. */
-		next = i + clen;
-		while (next < n && u[next] < 0x80 && ascii_word[u[next]] == word)
-			next++;
-		if (!boundary || fp->first[u[i]] < 0)
-			continue;
-		if (!prefilter_pass(&fp->pre, u, n, i))
-			continue;
-		const struct bucket *bk = &fp->buckets[fp->first[u[i]]];
-		int m = MATCH(G, bk->re, s, n, i);
-		if (m == PCRE2_ERROR_NOMATCH)
-			continue;
-		if (m < 0)
-			return limit_error(err, m, G, G->ids[0], G->fields[f]);
-		PCRE2_SPTR mark = pcre2_get_mark(G->md);
-		size_t k = bk->term[mark ? strtoul((const char *)mark, NULL, 10) : 0];
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(G->md);
-		size_t ms = ov[0], me = ov[1], hit_goal = G->terms[k].goal;
-		size_t *last = &a->last_end[hit_goal];
-		if (ms >= *last) {
-			*last = me;
-			if ((m = count_hit(a, k, f, s, n, ms, me)) < 0)
-				return limit_error(err, m, G, G->ids[hit_goal], G->fields[f]);
+	while (i < n) {
+		int word = char_class(G, u, n, i, &l) == 1;
+		size_t j = word ? word_end(G, u, n, i + l) : nonword_end(G, u, n, i + l);
+		if (fp->first[u[i]] >= 0 && prefilter_pass(&fp->pre, u, n, i)) {
+			struct at at;
+			at_init(&at, G, u, n, i, word ? j : 0);
+			if (try_at(a, fp, f, &at, s, n, err) < 0)
+				return -1;
 		}
-		/* The alternation names one goal; the others may match here too. */
-		for (size_t g = 0; g < G->ngoals; g++) {
-			if (g == hit_goal || !fp->goal[g] || i < a->last_end[g] || !fp->gfirst[g][u[i]])
-				continue;
-			if (!prefilter_pass(&fp->gpre[g], u, n, i))
-				continue;
-			m = MATCH(G, fp->goal[g], s, n, i);
-			if (m == PCRE2_ERROR_NOMATCH)
-				continue;
-			if (m < 0)
-				return limit_error(err, m, G, G->ids[g], G->fields[f]);
-			mark = pcre2_get_mark(G->md);
-			k = fp->gterm[g][mark ? strtoul((const char *)mark, NULL, 10) : 0];
-			ov = pcre2_get_ovector_pointer(G->md);
-			a->last_end[g] = ov[1];
-			if ((m = count_hit(a, k, f, s, n, ov[0], ov[1])) < 0)
-				return limit_error(err, m, G, G->ids[g], G->fields[f]);
-		}
+		i = j;
 	}
 	return 0;
 }
@@ -923,7 +1357,9 @@ int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *le
 	eu_buf_clear(&res->strength);
 	eu_buf_clear(&res->evidence);
 	res->count = 0;
-	a.ev = eu_xcalloc(G->ngoals, sizeof *a.ev);
+	a.ev = G->ev;
+	for (size_t g = 0; g < G->ngoals; g++)
+		eu_buf_clear(&a.ev[g]);
 
 	for (size_t f = 0; f < G->nfields && rc == 0; f++) {
 		if (!len[f])
@@ -951,7 +1387,7 @@ int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *le
 				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(G->md);
 				size_t ms = ov[0], me = ov[1];
 				PCRE2_SPTR mark = pcre2_get_mark(G->md);
-				size_t k = c->term[mark ? strtoul((const char *)mark, NULL, 10) : 0];
+				size_t k = mark_term(c->term, mark);
 				off = me > ms ? me : ms + 1;
 				if ((m = count_hit(&a, k, f, s, n, ms, me)) < 0) {
 					rc = limit_error(err, m, G, G->ids[c->goal], G->fields[f]);
@@ -973,14 +1409,14 @@ int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *le
 				eu_buf_adds(&res->evidence, " | ");
 			}
 			eu_buf_adds(&res->goals, G->ids[g]);
-			eu_buf_printf(&res->strength, "%s:", G->ids[g]);
+			eu_buf_adds(&res->strength, G->ids[g]);
+			eu_buf_addc(&res->strength, ':');
 			eu_fmt_amount(&res->strength, res->score[g]);
-			eu_buf_printf(&res->evidence, "%s: %s", G->ids[g], a.ev[g].p);
+			eu_buf_adds(&res->evidence, G->ids[g]);
+			eu_buf_adds(&res->evidence, ": ");
+			eu_buf_add(&res->evidence, a.ev[g].p, a.ev[g].len);
 		}
 	}
-	for (size_t g = 0; g < G->ngoals; g++)
-		eu_buf_free(&a.ev[g]);
-	free(a.ev);
 	if (a.tw != best)
 		free(a.tw);
 	if (a.last_end != ends)

@@ -1,5 +1,7 @@
 /* libFuzzer harness for the goal matcher with the shipped terms: the input
- * is split into title, summary and keywords at the first two NUL bytes. */
+ * is split into title, summary and keywords at the first two NUL bytes.
+ * Differential: the matcher with its memo (twice, so the second run is
+ * answered from it) must agree with the matcher without. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +14,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static eu_goals *G;
-	static eu_goals_result res;
+	static eu_goals *G, *plain;
+	static eu_goals_result res, again, want;
 	if (!G) {
 		eu_diag = fopen("/dev/null", "w");
 		G = eu_goals_load(FUZZ_CONFIG);
-		if (!G)
+		setenv("EUPRIO_GOALS_NO_MEMO", "1", 1);
+		plain = eu_goals_load(FUZZ_CONFIG);
+		unsetenv("EUPRIO_GOALS_NO_MEMO");
+		if (!G || !plain)
 			abort();
 	}
 	const char *parts[3] = {"", "", ""};
@@ -41,7 +46,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		l[f] = k >= 0 ? plen[k] : 0;
 	}
 	eu_buf err = EU_BUF_INIT;
-	eu_goals_record(G, t, l, &res, &err, NULL, NULL);
+	int rc = eu_goals_record(G, t, l, &res, &err, NULL, NULL);
+	int rc2 = eu_goals_record(G, t, l, &again, &err, NULL, NULL);
+	int rcw = eu_goals_record(plain, t, l, &want, &err, NULL, NULL);
 	eu_buf_free(&err);
+	if (rc != rcw || rc2 != rcw)
+		abort();
+	if (rc == 0) {
+		const eu_goals_result *r[2] = {&res, &again};
+		for (int i = 0; i < 2; i++)
+			if (r[i]->count != want.count || strcmp(r[i]->evidence.p ? r[i]->evidence.p : "", want.evidence.p ? want.evidence.p : "") ||
+			    strcmp(r[i]->strength.p ? r[i]->strength.p : "", want.strength.p ? want.strength.p : "")) {
+				fprintf(stderr, "memo: %s\nplain: %s\n", r[i]->evidence.p, want.evidence.p);
+				abort();
+			}
+	}
 	return 0;
 }

@@ -300,6 +300,190 @@ static void test_threshold(void **s)
 	rm_config(dir);
 }
 
+/* Everything a record yields, in one string: evidence, strength and
+ * every counted hit with its place. */
+struct trace {
+	char buf[8192];
+	size_t len;
+};
+
+static void trace_hit(void *ctx, const char *goal, const char *field, size_t offset, const char *text,
+		      size_t len, const char *file, long line, const char *pattern, double weight)
+{
+	struct trace *t = ctx;
+	(void)text;
+	(void)file;
+	(void)pattern;
+	(void)weight;
+	if (t->len < sizeof t->buf - 100)
+		t->len += (size_t)snprintf(t->buf + t->len, sizeof t->buf - t->len, "%s %s@%zu+%zu:%ld;", goal,
+					   field, offset, len, line);
+}
+
+static char *run_all(eu_goals *g, const char *text, size_t n)
+{
+	size_t nf = eu_goals_nfields(g);
+	const char *t[32];
+	size_t l[32];
+	eu_goals_result r = {0};
+	eu_buf err = EU_BUF_INIT;
+	struct trace tr = {.len = 0};
+
+	for (size_t i = 0; i < nf; i++) {
+		int on = strcmp(eu_goals_field(g, i), "summary") == 0;
+		t[i] = on ? text : "";
+		l[i] = on ? n : 0;
+	}
+	int rc = eu_goals_record(g, t, l, &r, &err, trace_hit, &tr);
+	char *out = malloc(sizeof tr.buf + 4096);
+	snprintf(out, sizeof tr.buf + 4096, "rc %d | %s | %s | %s | %.*s", rc, r.goals.p ? r.goals.p : "",
+		 r.strength.p ? r.strength.p : "", r.evidence.p ? r.evidence.p : "", (int)tr.len, tr.buf);
+	eu_goals_result_free(&r);
+	eu_buf_free(&err);
+	return out;
+}
+
+static eu_goals *load_without_memo(const char *dir)
+{
+	setenv("EUPRIO_GOALS_NO_MEMO", "1", 1);
+	eu_goals *g = eu_goals_load(dir);
+	unsetenv("EUPRIO_GOALS_NO_MEMO");
+	return g;
+}
+
+/* The memo must change nothing: texts made to catch a remembered answer
+ * used where it does not hold (a first word of a term of several words
+ * with another continuation, words at the field's end, other characters
+ * before and after, words too long to remember, invalid bytes), each run
+ * twice so that the second is answered from the memo. */
+static void test_memo_changes_nothing(void **s)
+{
+	(void)s;
+	static const char *const texts[] = {
+		"young people and young trees, young adults; young",
+		"green transition green green deal green harbours greenery",
+		"grøn omstilling, grøn energi, grønne områder, grøn. Grønland grøn",
+		"udsatte borgere udsatte områder udsatte udsatte boligområder",
+		"aged 65 aged over aged people aged",
+		"international conference international visibility internationally international",
+		"robot\xe2\x80\x93klima \xc2\xabrobot\xc2\xbb (robot) robot\nrobot\trobotter robot",
+		"\xff" "robot \xff\xfeklima klima\xff klima",
+		"ældre forældre ældres ældreplejen ÆLDRE Ældre",
+		"healthy ageing active aging ageing healthy",
+		"robotteknologiudviklingsprogrammetsdeltagerevalueringsrapporterne robot",
+		"long-term unemployed long-term care long-term",
+		"light rail light public transport public health public",
+		"social inclusion social exclusion socialt udsatte social udsatte",
+		"CO2-reduktion CO\xe2\x82\x82 co2 CO2",
+		"a b c d e f g h i j k l m n o p q r s t u v w x y z",
+		"",
+		"robot",
+		"young",
+	};
+	eu_goals *plain = load_without_memo(SRCDIR "/config");
+	assert_non_null(plain);
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		char *want = run_all(plain, texts[i], strlen(texts[i]));
+		for (int round = 0; round < 2; round++) {
+			char *got = run_all(G, texts[i], strlen(texts[i]));
+			if (strcmp(got, want) != 0)
+				fail_msg("text %zu round %d:\nmemo:  %s\nplain: %s", i, round, got, want);
+			free(got);
+		}
+		free(want);
+	}
+	/* And on many texts built from the terms' own words, so that the
+	 * memo fills and collides. */
+	static const char *const words[] = {
+		"young", "people", "green", "deal", "grøn", "omstilling", "energi", "ældre", "forældre",
+		"robot", "robotter", "klima", "health", "healthy", "ageing", "care", "career", "social",
+		"inclusion", "udsatte", "borgere", "områder", "long-term", "unemployed", "job", "jobs",
+		"seekers", "skole", "børn", "unge", "lungekræft", "vækst", "SMV'er", "CO2-reduktion", "AI",
+		"public", "transport", "international", "conference", "research", "data", "pilot", "æ",
+		"\xc3", "Ø", "x",
+	};
+	static const char *const seps[] = {" ", ", ", ". ", "\n", "-", "–", "/", "(", ")", "", "  "};
+	unsigned long seed = 12345;
+	char text[600];
+	for (int k = 0; k < 3000; k++) {
+		size_t n = 0;
+		seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+		int nw = (int)(seed >> 59) + 1;
+		for (int w = 0; w < nw; w++) {
+			seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+			const char *wd = words[(seed >> 33) % (sizeof words / sizeof *words)];
+			const char *sp = seps[(seed >> 20) % (sizeof seps / sizeof *seps)];
+			n += (size_t)snprintf(text + n, sizeof text - n, "%s%s", wd, sp);
+		}
+		char *want = run_all(plain, text, n);
+		char *got = run_all(G, text, n);
+		if (strcmp(got, want) != 0)
+			fail_msg("text \"%s\":\nmemo:  %s\nplain: %s", text, got, want);
+		free(got);
+		free(want);
+	}
+	eu_goals_free(plain);
+}
+
+/* A term that looks behind its start is never answered from the memo:
+ * "omstilling" after "grøn " and after "blå " have the same text from the
+ * boundary on, and a nested look-behind sees two characters back though
+ * PCRE2 counts one.  The character before is part of what is remembered:
+ * a multi-line ^ sees a line break where \b sees only a non-word.  Terms
+ * starting with other letters are remembered all the same. */
+static void test_memo_and_look_behind(void **s)
+{
+	(void)s;
+	char *dir = mini_config("goal,weight,fields,pattern\n"
+				"G1,1,summary,\\b(?<=grøn )omstilling\\b\n"
+				"G1,1,summary,\\b(?<=(?<!x) )robot\\b\n"
+				"G2,1,summary,\\b(?m:^)cobot\\b\n", "100000");
+	eu_goals *g = eu_goals_load(dir);
+	assert_non_null(g);
+	const char *text = "grøn omstilling, blå omstilling; grøn omstilling";
+	char *got = run_all(g, text, strlen(text));
+	if (!strstr(got, "G1 summary@6+10:2;") || strstr(got, "@23+") || !strstr(got, "@41+10"))
+		fail_msg("%s", got);
+	free(got);
+	text = "x robot, y robot";
+	got = run_all(g, text, strlen(text));
+	if (strstr(got, "@2+") || !strstr(got, "G1 summary@11+5:3;"))
+		fail_msg("%s", got);
+	free(got);
+	text = "cobot\ncobot cobot x cobot";
+	for (int round = 0; round < 2; round++) {
+		got = run_all(g, text, strlen(text));
+		if (!strstr(got, "G2 summary@0+5:4;G2 summary@6+5:4;") || strstr(got, "@12+"))
+			fail_msg("%s", got);
+		free(got);
+	}
+	eu_goals_free(g);
+	rm_config(dir);
+}
+
+/* A goal whose term runs on past the word ("robot arm") where another
+ * goal's term has already matched the word alone: the memo must take in
+ * the next word for it too. */
+static void test_memo_term_of_several_words(void **s)
+{
+	(void)s;
+	char *dir = mini_config("goal,weight,fields,pattern\n"
+				"G1,1,summary,\\brobot\\w*\n"
+				"G2,1,summary,\\brobot arm\\b\n", "100000");
+	eu_goals *g = eu_goals_load(dir);
+	assert_non_null(g);
+	const char *text = "robot arm, robot leg, robot arm";
+	for (int round = 0; round < 2; round++) {
+		char *got = run_all(g, text, strlen(text));
+		if (!strstr(got, "G1;G2 |") || !strstr(got, "G1 summary@0+5:2;G2 summary@0+9:3;") ||
+		    !strstr(got, "G1 summary@11+5:2;G1 summary@22+5:2;G2 summary@22+9:3;"))
+			fail_msg("%s", got);
+		free(got);
+	}
+	eu_goals_free(g);
+	rm_config(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +498,9 @@ int main(void)
 		cmocka_unit_test(test_bad_pattern_names_line_and_offset),
 		cmocka_unit_test(test_match_limit_rejects),
 		cmocka_unit_test(test_threshold),
+		cmocka_unit_test(test_memo_changes_nothing),
+		cmocka_unit_test(test_memo_and_look_behind),
+		cmocka_unit_test(test_memo_term_of_several_words),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
