@@ -35,6 +35,10 @@ long eu_goals_index(const eu_goals *G, const char *id);
 /* The index of a group of the extra table (knowledge, reputation), or -1. */
 long eu_goals_extra_index(const eu_goals *G, const char *id);
 void eu_goals_free(eu_goals *G);
+/* A copy for another thread: it shares G's compiled terms (which must
+ * outlive it) and has match data, JIT stack and memo of its own.  Freed
+ * with eu_goals_free. */
+eu_goals *eu_goals_clone(const eu_goals *G);
 
 /* The record columns the terms read, so the caller can look them up. */
 size_t eu_goals_nfields(const eu_goals *G);

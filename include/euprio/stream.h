@@ -93,7 +93,20 @@ typedef struct eu_filter {
 	/* Fills out->val[k] for owned column k.  Returns 0, or 1 with *reason
 	 * set to reject the record (it travels on with its reason).  */
 	int (*process)(void *ctx, const eu_rec *rec, eu_owned *out, eu_buf *reason);
+	/* Optional, for running process() on worker threads: a context of its
+	 * own for one worker (sharing what is read-only), and its release.
+	 * Such a process() must not print: the messages about records are
+	 * made from their reasons, in input order, by the thread that writes
+	 * (a read error, reported as it is met, may come before the messages
+	 * about the records just ahead of it). */
+	void *(*worker_new)(void *ctx);
+	void (*worker_free)(void *wctx);
+	/* Worker threads: 0 or 1 runs process() on the reading thread. */
+	unsigned jobs;
 } eu_filter;
+
+/* The default number of worker threads: the processors online, at most 8. */
+unsigned eu_default_jobs(void);
 
 /* Reads paths as one stream, applies f to every good record, writes the
  * result to w.  Bad and already-rejected records pass through with their

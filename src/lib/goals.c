@@ -82,7 +82,6 @@ struct fieldplan {               /* the word-boundary scan of one field */
 	size_t recheck_at[257];  /* byte b: recheck[recheck_at[b] .. recheck_at[b + 1]) */
 	size_t *recheck;         /* the goals whose terms can start with b */
 	unsigned char memo_ok[256]; /* by first byte: every pattern tried there may be remembered */
-	struct prefilter *gpre;  /* per goal, for the re-checks at a hit */
 };
 
 struct eu_goals {
@@ -111,8 +110,10 @@ struct eu_goals {
 	/* \w of the two-byte UTF-8 characters (U+0080 to U+07FF: Latin-1,
 	 * Latin Extended, Greek, Cyrillic), by (lead - 0xC2) << 6 | trail. */
 	unsigned char word2[30 << 6];
+	int c3_letters;          /* \w holds every C3 xx but × and ÷ (see block_words) */
 	struct memo *memo;       /* NULL: EUPRIO_GOALS_NO_MEMO */
 	eu_buf *ev;              /* per goal: evidence scratch, reused */
+	int is_clone;            /* owns only the scratch below the terms */
 };
 
 static void word2_build(eu_goals *G);
@@ -332,7 +333,11 @@ static pcre2_code *combine(eu_goals *G, const size_t *terms, size_t n, uint32_t 
 
 static int partial_ok(pcre2_code *re, const char *s, size_t n, pcre2_match_data *md)
 {
-	int pr = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
+	/* Tens of thousands of these at load: straight into the JIT code
+	 * when there is some (it answers PCRE2_ERROR_JIT_BADOPTION when not). */
+	int pr = pcre2_jit_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
+	if (pr == PCRE2_ERROR_JIT_BADOPTION)
+		pr = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
 	return pr >= 0 || pr == PCRE2_ERROR_PARTIAL;
 }
 
@@ -575,15 +580,6 @@ static int build_combos(eu_goals *G)
 				}
 			}
 			free(gl);
-			/* The same per goal, for the re-checks at a hit. */
-			fp->gpre = eu_xcalloc(G->ngoals, sizeof *fp->gpre);
-			for (size_t g = 0; g < G->ngoals; g++) {
-				if (!fp->goal[g])
-					continue;
-				for (int c = 0; c < 0x80; c++)
-					by_first[c] = fp->gfirst[g][c] && prefilter_may(c, fp->gmemo[g]) ? fp->goal[g] : NULL;
-				prefilter_build(&fp->gpre[g], by_first, pmd);
-			}
 			pcre2_match_data_free(pmd);
 			fp->recheck = eu_xcalloc(256 * G->ngoals + 1, sizeof *fp->recheck);
 			size_t nr = 0;
@@ -729,17 +725,57 @@ eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec)
 		return NULL;
 	}
 	word2_build(G);
-	const char *nm = getenv("EUPRIO_GOALS_NO_MEMO");
-	if (!nm || !*nm || strcmp(nm, "0") == 0)
-		G->memo = memo_new();
 	G->ev = eu_xcalloc(G->ngoals + 1, sizeof *G->ev);
+	const char *nm = getenv("EUPRIO_GOALS_NO_MEMO");
+	G->memo = !nm || !*nm || strcmp(nm, "0") == 0 ? memo_new() : NULL;
 	return G;
+}
+
+/* The per-thread part: what matching writes to. */
+static void scratch_new(eu_goals *G, const pcre2_match_context *limits)
+{
+	G->md = pcre2_match_data_create(2, NULL);
+	G->xmd = pcre2_match_data_create(2, NULL);
+	G->mctx = pcre2_match_context_copy((pcre2_match_context *)limits);
+	/* As in load_settings. */
+	G->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	pcre2_jit_stack_assign(G->mctx, NULL, G->jstack);
+	G->ev = eu_xcalloc(G->ngoals + 1, sizeof *G->ev);
+	const char *nm = getenv("EUPRIO_GOALS_NO_MEMO");
+	G->memo = !nm || !*nm || strcmp(nm, "0") == 0 ? memo_new() : NULL;
+}
+
+static void scratch_free(eu_goals *G)
+{
+	pcre2_match_context_free(G->mctx);
+	pcre2_jit_stack_free(G->jstack);
+	pcre2_match_data_free(G->md);
+	pcre2_match_data_free(G->xmd);
+	free(G->memo);
+	for (size_t g = 0; G->ev && g < G->ngoals; g++)
+		eu_buf_free(&G->ev[g]);
+	free(G->ev);
+}
+
+eu_goals *eu_goals_clone(const eu_goals *G)
+{
+	eu_goals *C = eu_xmalloc(sizeof *C);
+
+	*C = *G;
+	C->is_clone = 1;
+	scratch_new(C, G->mctx);
+	return C;
 }
 
 void eu_goals_free(eu_goals *G)
 {
 	if (!G)
 		return;
+	if (G->is_clone) {
+		scratch_free(G);
+		free(G);
+		return;
+	}
 	for (size_t i = 0; i < G->ngoals; i++)
 		free(G->ids[i]);
 	free(G->ids);
@@ -764,9 +800,6 @@ void eu_goals_free(eu_goals *G)
 		}
 		free(fp->buckets);
 		prefilter_free(&fp->pre);
-		for (size_t g = 0; fp->gpre && g < G->ngoals; g++)
-			prefilter_free(&fp->gpre[g]);
-		free(fp->gpre);
 		free(fp->gfirst);
 		for (size_t g = 0; fp->goal && g < G->ngoals; g++) {
 			pcre2_code_free(fp->goal[g]);
@@ -777,15 +810,8 @@ void eu_goals_free(eu_goals *G)
 		free(fp->gmemo);
 		free(fp->recheck);
 	}
-	pcre2_match_context_free(G->mctx);
-	pcre2_jit_stack_free(G->jstack);
-	pcre2_match_data_free(G->md);
-	pcre2_match_data_free(G->xmd);
+	scratch_free(G);
 	free(G->terms_path);
-	free(G->memo);
-	for (size_t g = 0; G->ev && g < G->ngoals; g++)
-		eu_buf_free(&G->ev[g]);
-	free(G->ev);
 	free(G);
 }
 
@@ -845,9 +871,31 @@ struct acc {
 	void *hctx;
 };
 
+/* Adds the words of a term's first hit in a record to its goal's
+ * evidence, as they stand in the text, short. */
+static __attribute__((noinline)) void add_evidence(struct acc *a, const struct term *tm, size_t f, const char *s,
+						   size_t ms, size_t me)
+{
+	const eu_goals *G = a->G;
+	size_t show = me - ms > 40 ? 40 : me - ms;
+
+	while (show < me - ms && show && ((unsigned char)s[ms + show] & 0xc0) == 0x80)
+		show--;
+	eu_buf *e = &a->ev[tm->goal];
+	if (e->len)
+		eu_buf_adds(e, ", ");
+	for (size_t i = 0; i < show; i++) {
+		char ch = s[ms + i];
+		eu_buf_addc(e, (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch);
+	}
+	eu_buf_adds(e, " (");
+	eu_buf_adds(e, G->fields[f]);
+	eu_buf_addc(e, ')');
+}
+
 /* Counts a hit of term k in field f at [ms, me), unless its exclude
  * pattern covers it.  Returns 0, or a PCRE2 error code. */
-static int count_hit(struct acc *a, size_t k, size_t f, const char *s, size_t n, size_t ms, size_t me)
+static inline int count_hit(struct acc *a, size_t k, size_t f, const char *s, size_t n, size_t ms, size_t me)
 {
 	const eu_goals *G = a->G;
 	const struct term *tm = &G->terms[k];
@@ -863,22 +911,8 @@ static int count_hit(struct acc *a, size_t k, size_t f, const char *s, size_t n,
 	if (a->hit)
 		a->hit(a->hctx, G->ids[tm->goal], G->fields[f], ms, s + ms, me - ms, tm->file, tm->line, tm->pattern, tm->weight);
 	double w = tm->weight * (tm->unweighted ? 1 : G->fweight[f]);
-	if (a->tw[k] == 0) {
-		/* Show the words as they stand in the text, short. */
-		size_t show = me - ms > 40 ? 40 : me - ms;
-		while (show < me - ms && show && ((unsigned char)s[ms + show] & 0xc0) == 0x80)
-			show--;
-		eu_buf *e = &a->ev[tm->goal];
-		if (e->len)
-			eu_buf_adds(e, ", ");
-		for (size_t i = 0; i < show; i++) {
-			char ch = s[ms + i];
-			eu_buf_addc(e, (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch);
-		}
-		eu_buf_adds(e, " (");
-		eu_buf_adds(e, G->fields[f]);
-		eu_buf_addc(e, ')');
-	}
+	if (a->tw[k] == 0)
+		add_evidence(a, tm, f, s, ms, me);
 	if (w > a->tw[k])
 		a->tw[k] = w;
 	return 0;
@@ -931,6 +965,12 @@ static void word2_build(eu_goals *G)
 	for (unsigned lead = 0xc2; lead <= 0xdf; lead++)
 		for (unsigned t = 0; t < 64; t++)
 			G->word2[(lead - 0xc2) << 6 | t] = (unsigned char)cp_word((utf8proc_int32_t)((lead & 0x1f) << 6 | t));
+	/* What the 16-byte mask assumes of Latin-1's letters, checked against
+	 * the Unicode tables rather than trusted. */
+	G->c3_letters = 1;
+	for (unsigned t = 0; t < 64; t++)
+		if (G->word2[(0xc3 - 0xc2) << 6 | t] != (t != 0x17 && t != 0x37))
+			G->c3_letters = 0;
 }
 
 /* The character at u[i]: 1 a word character, 0 not, -1 an invalid byte
@@ -990,20 +1030,6 @@ static size_t word_end(const eu_goals *G, const unsigned char *u, size_t n, size
 	}
 }
 
-/* The end of the run of other characters from j. */
-static size_t nonword_end(const eu_goals *G, const unsigned char *u, size_t n, size_t j)
-{
-	size_t l;
-
-	for (;;) {
-		while (j < n && byte_class[u[j]] == 0)
-			j++;
-		if (j >= n || u[j] < 0x80 || char_class(G, u, n, j, &l) == 1)
-			return j;
-		j += l;
-	}
-}
-
 /* The memo.  Running text repeats its words, and what the terms find at a
  * boundary depends only on the text from there to where the attempts stop
  * looking, and on the character before (\b, \B and a multi-line ^ look one
@@ -1037,7 +1063,7 @@ struct memo_ent {
 	uint32_t prev;           /* the character before, its bytes packed */
 	unsigned char state, klen, nhit;
 	struct pos_hit hit[MEMO_HITS];   /* the bucket's first, then by goal */
-	unsigned char key[MEMO_KEY];
+	uint64_t key[MEMO_KEY / 8];      /* the text, zero after klen bytes */
 };
 
 struct memo {
@@ -1058,6 +1084,7 @@ struct at {
 	size_t word_end;         /* of the word at i, or 0 when not known */
 	size_t cut[MEMO_LEVELS];
 	uint64_t hb[MEMO_LEVELS];
+	uint64_t key[MEMO_LEVELS][MEMO_KEY / 8];
 };
 
 static void at_init(struct at *at, const eu_goals *G, const unsigned char *u, size_t n, size_t i, size_t wend)
@@ -1128,26 +1155,43 @@ static inline uint64_t mix(uint64_t h)
 	return h ^ (h >> 29);
 }
 
-static uint64_t hash_bytes(const unsigned char *p, size_t k, uint64_t h)
+/* The k bytes at p as words, zero after them, in w; reads up to avail
+ * bytes at p (whole words where it may: one load instead of eight). */
+static void key_words(const unsigned char *p, size_t k, size_t avail, uint64_t *w)
 {
-	while (k >= 8) {
-		uint64_t v;
-		memcpy(&v, p, 8);
-		h = mix(h ^ v);
-		p += 8;
-		k -= 8;
+	for (size_t q = 0; q * 8 < k; q++) {
+		size_t take = k - q * 8 < 8 ? k - q * 8 : 8;
+		uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (avail - q * 8 >= 8) {
+			memcpy(&v, p + q * 8, 8);
+			if (take < 8)
+				v &= ~0ull >> (64 - 8 * take);
+			w[q] = v;
+			continue;
+		}
+#endif
+		for (size_t b = 0; b < take; b++)
+			v |= (uint64_t)p[q * 8 + b] << (8 * b);
+		w[q] = v;
 	}
-	uint64_t v = k;
-	if (k >= 4) {
-		uint32_t w;
-		memcpy(&w, p, 4);
-		v = v << 32 | w;
-		p += 4;
-		k -= 4;
-	}
-	for (size_t q = 0; q < k; q++)
-		v = v << 8 | p[q];
-	return mix(h ^ v);
+	(void)avail;
+}
+
+static uint64_t hash_words(const uint64_t *w, size_t k, uint64_t h)
+{
+	h ^= k;
+	for (size_t q = 0; q * 8 < k; q++)
+		h = mix(h ^ w[q]);
+	return h;
+}
+
+static inline int same_key(const uint64_t *a, const uint64_t *b, size_t k)
+{
+	for (size_t q = 0; q * 8 < k; q++)
+		if (a[q] != b[q])
+			return 0;
+	return 1;
 }
 
 static size_t mark_term(const size_t *terms, PCRE2_SPTR mark)
@@ -1196,7 +1240,7 @@ static int find_hits(const eu_goals *G, const struct fieldplan *fp, const char *
 	/* The alternation names one goal; the others may match here too. */
 	for (size_t r = fp->recheck_at[u[i]]; r < fp->recheck_at[u[i] + 1]; r++) {
 		size_t g = fp->recheck[r];
-		if (g == hit_goal || !prefilter_pass(&fp->gpre[g], u, end, i))
+		if (g == hit_goal)
 			continue;
 		m = match_one(G, fp->goal[g], s, end, i, opt);
 		if (m == PCRE2_ERROR_PARTIAL)
@@ -1234,14 +1278,15 @@ static int memo_hits(const eu_goals *G, const struct fieldplan *fp, struct at *a
 			if (!c || c <= from || c - at->i > MEMO_KEY)
 				return -1;
 			at->cut[L] = c;
-			at->hb[L] = hash_bytes(u + at->i, c - at->i, at->prev);
+			key_words(u + at->i, c - at->i, n - at->i, at->key[L]);
+			at->hb[L] = hash_words(at->key[L], c - at->i, at->prev);
 			at->ncut++;
 		}
 		size_t klen = at->cut[L] - at->i;
 		uint64_t h = mix(at->hb[L] ^ (uint64_t)(uintptr_t)fp) | 1;
 		struct memo_ent *e = &G->memo->e[h & ((1u << MEMO_BITS) - 1)];
 		if (e->h == h && e->fp == fp && e->prev == at->prev && e->klen == klen &&
-		    memcmp(e->key, u + at->i, klen) == 0) {
+		    same_key(e->key, at->key[L], klen)) {
 			if (e->state == M_PARTIAL)
 				continue;
 			*nhit = e->nhit;
@@ -1255,7 +1300,7 @@ static int memo_hits(const eu_goals *G, const struct fieldplan *fp, struct at *a
 		e->fp = fp;
 		e->prev = at->prev;
 		e->klen = (unsigned char)klen;
-		memcpy(e->key, u + at->i, klen);
+		memcpy(e->key, at->key[L], (klen + 7) / 8 * 8);
 		e->state = (unsigned char)st;
 		e->nhit = (unsigned char)*nhit;
 		memcpy(e->hit, hit, *nhit * sizeof *hit);
@@ -1314,25 +1359,138 @@ static int try_at(struct acc *a, const struct fieldplan *fp, size_t f, struct at
 	return rc;
 }
 
+#ifdef __SSE2__
+/* The word characters among the 16 bytes at p as a bit mask, and 16; or
+ * the first byte the mask cannot judge (a non-ASCII character other than
+ * a whole Latin-1 letter, U+00C0 to U+00FF: æ ø å é ü and the rest). */
+static unsigned block_words(const unsigned char *p, unsigned *wm)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	/* Signed compares: bytes from 0x80 fall outside every ASCII range. */
+	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+				      _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i word = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+	unsigned m = (unsigned)_mm_movemask_epi8(word);
+	unsigned hi = (unsigned)_mm_movemask_epi8(v);
+
+	if (hi) {
+		unsigned c3 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc3)));
+		unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8((char)0xc0)));
+		unsigned sign = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0x97)),
+									   _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xb7))));
+		unsigned lead = c3 & (cont >> 1);          /* C3 with its second byte here */
+		unsigned pair = lead | (lead << 1);
+		unsigned bad = (hi & ~pair) & 0xffffu;
+		if (bad)
+			return (unsigned)__builtin_ctz(bad);
+		unsigned nonletter = (lead << 1) & sign;   /* C3 97 and C3 B7: × and ÷ */
+		m |= pair & ~(nonletter | nonletter >> 1);
+	}
+	*wm = m & 0xffffu;
+	return 16;
+}
+#endif
+
+/* A boundary of field f at i, a word start if word, that has passed the
+ * prefilter: the terms that can start there are tried.  Kept out of line,
+ * so the scan's loop stays small for the many boundaries that do not. */
+static __attribute__((noinline)) int visit(struct acc *a, const struct fieldplan *fp, size_t f, const char *s,
+					   size_t n, size_t i, int word, size_t wend, eu_buf *err)
+{
+	const eu_goals *G = a->G;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t l;
+	struct at at;
+
+#if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* The common case first, the same look-up as memo_hits makes at its
+	 * first cut: a word and the character after it within 16 bytes, an
+	 * ASCII character before. */
+	unsigned wm;
+	if (word && !wend && i + 16 <= n && G->c3_letters && block_words(u + i, &wm) == 16 && (~wm & 0xffffu))
+		wend = i + (unsigned)__builtin_ctz(~wm & 0xffffu);
+	if (G->memo && wend && wend < n && fp->memo_ok[u[i]] && (i == 0 || u[i - 1] < 0x80)) {
+		size_t klen = wend - i + (u[wend] < 0x80 ? 1 : 2);
+		if (klen <= 16 && i + klen <= n) {
+			uint64_t k[2] = {0, 0};
+			if (i + 16 <= n)
+				memcpy(k, u + i, 16);
+			else
+				memcpy(k, u + i, klen);
+			if (klen <= 8) {
+				k[0] &= ~0ull >> (64 - 8 * klen);
+				k[1] = 0;
+			} else if (klen < 16) {
+				k[1] &= ~0ull >> (64 - 8 * (klen - 8));
+			}
+			uint32_t prev = i ? u[i - 1] : PREV_START;
+			uint64_t h = mix(hash_words(k, klen, prev) ^ (uint64_t)(uintptr_t)fp) | 1;
+			const struct memo_ent *me = &G->memo->e[h & ((1u << MEMO_BITS) - 1)];
+			if (me->h == h && me->key[0] == k[0] && (klen <= 8 || me->key[1] == k[1]) && me->klen == klen &&
+			    me->prev == prev && me->fp == fp) {
+				if (me->state == M_NOMATCH)
+					return 0;
+				if (me->state == M_MATCH)
+					return count_at(a, f, i, s, n, me->hit, me->nhit, err);
+			}
+		}
+	}
+#endif
+	if (word && !wend) {
+		char_class(G, u, n, i, &l);
+		wend = word_end(G, u, n, i + l);
+	}
+	at_init(&at, G, u, n, i, word ? wend : 0);
+	return try_at(a, fp, f, &at, s, n, err);
+}
+
+
 /* The word-boundary scan of one field: see the top of this file.  The
- * boundaries are where the text changes between word and other
- * characters, and its start; the scan steps over each run whole. */
+ * boundaries are the field's start and where it changes between word and
+ * other characters; 16 bytes are classed at once where the mask can. */
 static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const char *s, size_t n, eu_buf *err)
 {
 	const eu_goals *G = a->G;
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, l;
+	size_t i = 0, plain_until = 0;
+	unsigned prev = 2;       /* the class before i: 2 at the start */
 
 	while (i < n) {
-		int word = char_class(G, u, n, i, &l) == 1;
-		size_t j = word ? word_end(G, u, n, i + l) : nonword_end(G, u, n, i + l);
-		if (fp->first[u[i]] >= 0 && prefilter_pass(&fp->pre, u, n, i)) {
-			struct at at;
-			at_init(&at, G, u, n, i, word ? j : 0);
-			if (try_at(a, fp, f, &at, s, n, err) < 0)
-				return -1;
+#ifdef __SSE2__
+		if (i >= plain_until && i + 16 <= n && G->c3_letters) {
+			unsigned wm, q = block_words(u + i, &wm);
+			if (q == 16) {
+				unsigned bnd = (wm ^ (wm << 1 | (prev == 1))) & 0xffffu;
+				if (prev == 2)
+					bnd |= 1;
+				while (bnd) {
+					unsigned p = (unsigned)__builtin_ctz(bnd);
+					bnd &= bnd - 1;
+					if (fp->first[u[i + p]] < 0 || !prefilter_pass(&fp->pre, u, n, i + p))
+						continue;
+					/* A word ending in this block: where, known here. */
+					unsigned word = wm >> p & 1, e = (unsigned)__builtin_ctz(~wm >> p);
+					size_t wend = word && p + e < 16 ? i + p + e : 0;
+					if (visit(a, fp, f, s, n, i + p, (int)word, wend, err) < 0)
+						return -1;
+				}
+				prev = wm >> 15 & 1;
+				i += 16;
+				continue;
+			}
+			plain_until = i + q + 1;   /* past the byte it could not judge */
 		}
-		i = j;
+#endif
+		size_t l;
+		unsigned w = char_class(G, u, n, i, &l) == 1;
+		if (w != prev && fp->first[u[i]] >= 0 && prefilter_pass(&fp->pre, u, n, i) &&
+		    visit(a, fp, f, s, n, i, (int)w, 0, err) < 0)
+			return -1;
+		prev = w;
+		i += l;
 	}
 	return 0;
 }

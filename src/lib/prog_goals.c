@@ -1,5 +1,6 @@
 /* euprio-goals: adds the goal-alignment columns to a record stream, or
  * with --explain prints every term that matched, for tuning the terms. */
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 #include "euprio/stream.h"
 #include "euprio/text.h"
 
-static const char synopsis[] = "euprio-goals [-hV] [-c DIR] [--explain[=ID]] [FILE...]";
+static const char synopsis[] = "euprio-goals [-hV] [-c DIR] [-j N] [--explain[=ID]] [FILE...]";
 
 static void usage(FILE *out)
 {
@@ -29,6 +30,8 @@ static void usage(FILE *out)
 		"                      installed one)\n"
 		"  -e, --explain[=ID]  instead of records, print every term hit (of record\n"
 		"                      ID only, if given) with its position and term line\n"
+		"  -j, --jobs N        match on N threads (default: the processors online,\n"
+		"                      at most 8); the output is the same for every N\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
@@ -87,6 +90,35 @@ static void explain_hit(void *vctx, const char *goal, const char *field, size_t 
 	       offset, (int)(len > 80 ? 80 : len), text, weight, file, line, pattern);
 }
 
+/* A worker thread's context: the columns are shared, the matcher's
+ * scratch and the result are its own. */
+static void *worker_new(void *vctx)
+{
+	const struct ctx *c = vctx;
+	struct ctx *w = eu_xcalloc(1, sizeof *w);
+	size_t nf = eu_goals_nfields(c->G);
+
+	*w = *c;
+	w->G = eu_goals_clone(c->G);
+	w->text = eu_xcalloc(nf + 1, sizeof *w->text);
+	w->len = eu_xcalloc(nf + 1, sizeof *w->len);
+	w->res = (eu_goals_result){0};
+	w->err = (eu_buf)EU_BUF_INIT;
+	return w;
+}
+
+static void worker_free(void *vctx)
+{
+	struct ctx *w = vctx;
+
+	eu_goals_free(w->G);
+	eu_goals_result_free(&w->res);
+	eu_buf_free(&w->err);
+	free(w->text);
+	free(w->len);
+	free(w);
+}
+
 static int process(void *vctx, const eu_rec *rec, eu_owned *out, eu_buf *reason)
 {
 	struct ctx *c = vctx;
@@ -128,6 +160,7 @@ int eu_goals_main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"explain", optional_argument, NULL, 'e'},
+		{"jobs", required_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -139,12 +172,24 @@ int eu_goals_main(int argc, char **argv)
 	eu_cli_start(argv[0]);
 	int opt_rc;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "c:ehV", longopts, NULL)) != -1) {
+	unsigned jobs = eu_default_jobs();
+	while ((ch = getopt_long(argc, argv, "c:ej:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e':
 			c.explain = 1;
 			c.explain_id = optarg;
 			break;
+		case 'j': {
+			char *end;
+			errno = 0;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || n < 1 || n > 64 || optarg[0] == '-') {
+				eu_warnx("--jobs wants a number from 1 to 64, not '%s'", optarg);
+				return EU_EXIT_USAGE;
+			}
+			jobs = (unsigned)n;
+			break;
+		}
 		default:
 			if ((opt_rc = eu_cli_option(ch, usage, synopsis, &config)) >= 0)
 				return opt_rc;
@@ -160,6 +205,9 @@ int eu_goals_main(int argc, char **argv)
 	eu_filter f = {
 		.owned = owned, .nowned = 4, .owned_numeric = numeric,
 		.prepare = prepare, .process = process,
+		.worker_new = worker_new, .worker_free = worker_free,
+		/* The explanation is printed as the hits come: one thread. */
+		.jobs = c.explain ? 1 : jobs,
 	};
 	if (c.kidx >= 0 || c.ridx >= 0)
 		f.nowned = 6;   /* the principle evidence rides along */

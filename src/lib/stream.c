@@ -1,8 +1,10 @@
 /* The record stream: several inputs read as one, with the union of their
  * headers, and the generic driver every record filter runs on. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "euprio/diag.h"
 #include "euprio/stream.h"
@@ -227,22 +229,352 @@ static void describe_bad(eu_buf *reason, const eu_rec *rec)
 	}
 }
 
+/* What the writing thread keeps across records for the messages. */
+struct emit_state {
+	const char *last_file;
+	unsigned long shown, hidden;
+	long id_col;
+	eu_buf origin;
+};
+
+/* Applies the filter to one record: its owned values in out, or the
+ * reason it is rejected (blank: the row could not be read at all). */
+static void judge(const eu_filter *f, void *ctx, const eu_plan *plan, const eu_rec *rec, eu_owned *out,
+		  eu_buf *reason, int *rejected, int *blank)
+{
+	*rejected = *blank = 0;
+	for (size_t k = 0; k < out->n; k++)
+		eu_buf_clear(&out->val[k]);
+	eu_buf_clear(reason);
+	if (rec->len[plan->in_reject] > 0) {
+		/* Rejected upstream: travels on untouched. */
+	} else if (rec->bad) {
+		describe_bad(reason, rec);
+		*rejected = *blank = 1;
+	} else if (f->process(ctx, rec, out, reason) != 0) {
+		for (size_t k = 0; k < out->n; k++)
+			eu_buf_clear(&out->val[k]);
+		*rejected = 1;
+	}
+}
+
+/* Reports a rejected record and writes the output row. */
+static void emit(struct emit_state *es, int *status, const eu_plan *plan, const eu_rec *rec,
+		 const eu_owned *out, eu_buf *reason, int rejected, int blank, eu_writer *w)
+{
+	if (rejected) {
+		if (!reason->len)
+			eu_buf_adds(reason, "rejected without a reason (bug)");
+		eu_status_raise(status, EU_EXIT_BADREC);
+		if (rec->file != es->last_file) {
+			es->last_file = rec->file;
+			es->shown = 0;
+		}
+		if (eu_diag_max_per_file == 0 || es->shown < eu_diag_max_per_file) {
+			es->shown++;
+			if (es->id_col >= 0 && rec->len[es->id_col] && !blank)
+				eu_warn_at(rec->file, rec->line, "record %s: %s", rec->v[es->id_col], reason->p);
+			else
+				eu_warn_at(rec->file, rec->line, "%s", reason->p);
+		} else {
+			es->hidden++;
+		}
+	}
+	for (size_t i = 0; i < plan->nout; i++) {
+		long src = plan->src[i];
+		if (src < 0) {
+			const eu_buf *v = &out->val[-1 - src];
+			int num = plan->numeric && plan->numeric[-1 - src];
+			eu_write_field(w, v->p ? v->p : "", v->len, num);
+		} else if ((long)i == plan->out_reject && rejected) {
+			eu_write_field(w, reason->p, reason->len, 0);
+		} else if ((long)i == plan->out_origin && rejected && (blank || !rec->len[src])) {
+			if (rec->len[src])
+				eu_write_field(w, rec->v[src], rec->len[src], 0);
+			else {
+				eu_buf_clear(&es->origin);
+				eu_origin_format(&es->origin, rec->file, rec->line);
+				eu_write_field(w, es->origin.p, es->origin.len, 0);
+			}
+		} else if (blank) {
+			eu_write_field(w, "", 0, 0);
+		} else {
+			eu_write_field(w, rec->v[src], rec->len[src], 0);
+		}
+	}
+	eu_write_end(w);
+}
+
+unsigned eu_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
+}
+
+/* Worker threads.  The reading thread copies records into batches; the
+ * workers judge whole batches, taking them in order but finishing in any;
+ * the reading thread writes finished batches in input order, so the output
+ * and every message are as from one thread.  The ring of batches is fixed,
+ * and a batch's buffers are reused, so memory stays flat. */
+#define BATCH_BYTES (256 * 1024)
+#define BATCH_RECS 1024
+
+struct brec {                    /* one record of a batch */
+	size_t val;              /* its first value in voff/vlen */
+	const char *file;        /* the input's name: lives as long as the stream */
+	long line;
+	size_t bad, first, first_len; /* offsets in data; bad (size_t)-1: none */
+	int rejected, blank;
+};
+
+struct batch {
+	size_t n;
+	eu_buf data;             /* every value, NUL-terminated, and the bad-row texts */
+	size_t *voff, *vlen, vcap;
+	struct brec *r;
+	eu_buf *out, *reason;    /* n * nowned, and n */
+	size_t rcap;
+	enum { B_FREE, B_FILLED, B_TAKEN, B_DONE } state;
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct batch *ring;
+	size_t nring;
+	unsigned long taken;     /* batches handed to workers so far */
+	unsigned long filled;
+	int stop;
+	const eu_filter *f;
+	const eu_plan *plan;
+	size_t ncols;
+};
+
+struct worker {
+	struct pool *P;
+	void *ctx;
+	pthread_t th;
+};
+
+static void batch_grow(struct batch *b, size_t nrec, size_t ncols, size_t nowned)
+{
+	if (nrec > b->rcap) {
+		size_t cap = nrec * 2;
+		b->r = eu_xrealloc(b->r, cap * sizeof *b->r);
+		b->out = eu_xrealloc(b->out, cap * nowned * sizeof *b->out + 1);
+		memset(b->out + b->rcap * nowned, 0, (cap - b->rcap) * nowned * sizeof *b->out);
+		b->reason = eu_xrealloc(b->reason, cap * sizeof *b->reason);
+		memset(b->reason + b->rcap, 0, (cap - b->rcap) * sizeof *b->reason);
+		b->rcap = cap;
+	}
+	if (nrec * ncols > b->vcap) {
+		b->vcap = nrec * ncols * 2;
+		b->voff = eu_xrealloc(b->voff, b->vcap * sizeof *b->voff);
+		b->vlen = eu_xrealloc(b->vlen, b->vcap * sizeof *b->vlen);
+	}
+}
+
+/* Copies records from the stream into b until it is full; 0 at the end. */
+static size_t batch_fill(struct batch *b, eu_stream *s, size_t nowned)
+{
+	eu_rec rec;
+
+	b->n = 0;
+	eu_buf_clear(&b->data);
+	while (b->n < BATCH_RECS && b->data.len < BATCH_BYTES && eu_stream_next(s, &rec)) {
+		batch_grow(b, b->n + 1, s->ncols, nowned);
+		struct brec *r = &b->r[b->n];
+		r->val = b->n * s->ncols;
+		r->file = rec.file;
+		r->line = rec.line;
+		for (size_t c = 0; c < s->ncols; c++) {
+			b->voff[r->val + c] = b->data.len;
+			b->vlen[r->val + c] = rec.len[c];
+			eu_buf_add(&b->data, rec.v[c], rec.len[c]);
+			eu_buf_addc(&b->data, '\0');
+		}
+		r->bad = (size_t)-1;
+		if (rec.bad) {
+			r->bad = b->data.len;
+			eu_buf_adds(&b->data, rec.bad);
+			eu_buf_addc(&b->data, '\0');
+		}
+		r->first = b->data.len;
+		r->first_len = rec.first_len;
+		eu_buf_add(&b->data, rec.first ? rec.first : "", rec.first_len);
+		eu_buf_addc(&b->data, '\0');
+		b->n++;
+	}
+	return b->n;
+}
+
+/* The record k of b as the filter sees it; v has ncols places. */
+static void batch_rec(const struct batch *b, size_t k, size_t ncols, const char **v, eu_rec *rec)
+{
+	const struct brec *r = &b->r[k];
+
+	for (size_t c = 0; c < ncols; c++)
+		v[c] = b->data.p + b->voff[r->val + c];
+	rec->n = ncols;
+	rec->v = v;
+	rec->len = b->vlen + r->val;
+	rec->file = r->file;
+	rec->line = r->line;
+	rec->bad = r->bad == (size_t)-1 ? NULL : b->data.p + r->bad;
+	rec->first = b->data.p + r->first;
+	rec->first_len = r->first_len;
+}
+
+static void *work(void *arg)
+{
+	struct worker *W = arg;
+	struct pool *P = W->P;
+	const char **v = eu_xcalloc(P->ncols + 1, sizeof *v);
+	size_t nowned = P->f->nowned;
+
+	for (;;) {
+		pthread_mutex_lock(&P->mu);
+		while (!P->stop && P->taken == P->filled)
+			pthread_cond_wait(&P->work, &P->mu);
+		if (P->taken == P->filled) {
+			pthread_mutex_unlock(&P->mu);
+			break;
+		}
+		struct batch *b = &P->ring[P->taken++ % P->nring];
+		b->state = B_TAKEN;
+		pthread_mutex_unlock(&P->mu);
+		for (size_t k = 0; k < b->n; k++) {
+			eu_rec rec;
+			eu_owned out = {nowned, b->out + k * nowned};
+			batch_rec(b, k, P->ncols, v, &rec);
+			judge(P->f, W->ctx, P->plan, &rec, &out, &b->reason[k], &b->r[k].rejected, &b->r[k].blank);
+		}
+		pthread_mutex_lock(&P->mu);
+		b->state = B_DONE;
+		pthread_cond_signal(&P->done);
+		pthread_mutex_unlock(&P->mu);
+	}
+	free(v);
+	return NULL;
+}
+
+/* Runs the records through workers; returns 0, or -1 when no thread
+ * could be started (the caller then runs them itself). */
+static int run_parallel(const eu_filter *f, void *ctx, eu_stream *s, const eu_plan *plan, struct emit_state *es,
+			eu_writer *w)
+{
+	struct pool P = {.f = f, .plan = plan, .ncols = s->ncols};
+	unsigned nw = f->jobs > 64 ? 64 : f->jobs;
+	struct worker *W = eu_xcalloc(nw, sizeof *W);
+	unsigned started = 0;
+	size_t nowned = f->nowned;
+
+	pthread_mutex_init(&P.mu, NULL);
+	pthread_cond_init(&P.work, NULL);
+	pthread_cond_init(&P.done, NULL);
+	P.nring = 2 * (size_t)nw + 2;
+	P.ring = eu_xcalloc(P.nring, sizeof *P.ring);
+	for (unsigned i = 0; i < nw; i++) {
+		W[i].P = &P;
+		W[i].ctx = f->worker_new(ctx);
+		if (!W[i].ctx || pthread_create(&W[i].th, NULL, work, &W[i]) != 0) {
+			if (W[i].ctx)
+				f->worker_free(W[i].ctx);
+			break;
+		}
+		started++;
+	}
+	if (started) {
+		const char **v = eu_xcalloc(s->ncols + 1, sizeof *v);
+		unsigned long written = 0;
+		int eof = 0, failed = 0;
+		for (;;) {
+			pthread_mutex_lock(&P.mu);
+			/* Write what is finished, in order. */
+			while (written < P.filled && P.ring[written % P.nring].state == B_DONE && !failed) {
+				struct batch *b = &P.ring[written % P.nring];
+				pthread_mutex_unlock(&P.mu);
+				for (size_t k = 0; k < b->n && !failed; k++) {
+					eu_rec rec;
+					eu_owned out = {nowned, b->out + k * nowned};
+					batch_rec(b, k, s->ncols, v, &rec);
+					emit(es, &s->status, plan, &rec, &out, &b->reason[k], b->r[k].rejected,
+					     b->r[k].blank, w);
+					failed = eu_writer_error(w) != 0;
+				}
+				pthread_mutex_lock(&P.mu);
+				b->state = B_FREE;
+				written++;
+			}
+			if (failed || (eof && written == P.filled)) {
+				pthread_mutex_unlock(&P.mu);
+				break;
+			}
+			if (eof || P.filled - written == P.nring) {
+				pthread_cond_wait(&P.done, &P.mu);
+				pthread_mutex_unlock(&P.mu);
+				continue;
+			}
+			pthread_mutex_unlock(&P.mu);
+			/* The slot after the last filled one is free: written
+			 * batches are freed before this thread fills again. */
+			struct batch *b = &P.ring[P.filled % P.nring];
+			if (!batch_fill(b, s, nowned)) {
+				eof = 1;
+				continue;
+			}
+			pthread_mutex_lock(&P.mu);
+			b->state = B_FILLED;
+			P.filled++;
+			pthread_cond_signal(&P.work);
+			pthread_mutex_unlock(&P.mu);
+		}
+		free(v);
+		pthread_mutex_lock(&P.mu);
+		P.stop = 1;
+		pthread_cond_broadcast(&P.work);
+		pthread_mutex_unlock(&P.mu);
+	}
+	for (unsigned i = 0; i < started; i++) {
+		pthread_join(W[i].th, NULL);
+		f->worker_free(W[i].ctx);
+	}
+	for (size_t q = 0; q < P.nring; q++) {
+		struct batch *b = &P.ring[q];
+		for (size_t k = 0; k < b->rcap * nowned; k++)
+			eu_buf_free(&b->out[k]);
+		for (size_t k = 0; k < b->rcap; k++)
+			eu_buf_free(&b->reason[k]);
+		eu_buf_free(&b->data);
+		free(b->out);
+		free(b->reason);
+		free(b->r);
+		free(b->voff);
+		free(b->vlen);
+	}
+	free(P.ring);
+	free(W);
+	pthread_cond_destroy(&P.work);
+	pthread_cond_destroy(&P.done);
+	pthread_mutex_destroy(&P.mu);
+	return started ? 0 : -1;
+}
+
 int eu_filter_run(const eu_filter *f, void *ctx, char *const *paths,
 		  size_t npaths, eu_writer *w)
 {
 	eu_stream s;
 	eu_plan plan;
-	eu_buf reason = EU_BUF_INIT, origin = EU_BUF_INIT;
+	eu_buf reason = EU_BUF_INIT;
 	eu_owned out;
 	eu_rec rec;
-	unsigned long shown = 0, hidden = 0;
-	const char *last_file = NULL;
+	struct emit_state es = {.origin = EU_BUF_INIT};
 	int status;
 
 	eu_stream_open(&s, paths, npaths, NULL);
 	eu_stream_add_col(&s, EU_COL_REJECT);
 	eu_stream_add_col(&s, EU_COL_ORIGIN);
-	long id_col = eu_stream_col(&s, "id");
+	es.id_col = eu_stream_col(&s, "id");
 	if (f->prepare) {
 		int rc = f->prepare(ctx, &s);
 		if (rc) {
@@ -262,75 +594,24 @@ int eu_filter_run(const eu_filter *f, void *ctx, char *const *paths,
 	out.n = f->nowned;
 	out.val = eu_xcalloc(f->nowned + 1, sizeof *out.val);
 
-	while (eu_stream_next(&s, &rec)) {
-		int rejected = 0, blank = 0;
-		for (size_t k = 0; k < out.n; k++)
-			eu_buf_clear(&out.val[k]);
-		eu_buf_clear(&reason);
-		eu_buf_clear(&origin);
-
-		if (rec.len[plan.in_reject] > 0) {
-			/* Rejected upstream: travels on untouched. */
-		} else if (rec.bad) {
-			describe_bad(&reason, &rec);
-			rejected = blank = 1;
-		} else if (f->process(ctx, &rec, &out, &reason) != 0) {
-			for (size_t k = 0; k < out.n; k++)
-				eu_buf_clear(&out.val[k]);
-			rejected = 1;
+	if (f->jobs <= 1 || !f->worker_new || run_parallel(f, ctx, &s, &plan, &es, w) < 0) {
+		while (eu_stream_next(&s, &rec)) {
+			int rejected, blank;
+			judge(f, ctx, &plan, &rec, &out, &reason, &rejected, &blank);
+			emit(&es, &s.status, &plan, &rec, &out, &reason, rejected, blank, w);
+			if (eu_writer_error(w))
+				break;
 		}
-		if (rejected) {
-			if (!reason.len)
-				eu_buf_adds(&reason, "rejected without a reason (bug)");
-			eu_status_raise(&s.status, EU_EXIT_BADREC);
-			if (rec.file != last_file) {
-				last_file = rec.file;
-				shown = 0;
-			}
-			if (eu_diag_max_per_file == 0 || shown < eu_diag_max_per_file) {
-				shown++;
-				if (id_col >= 0 && rec.len[id_col] && !blank)
-					eu_warn_at(rec.file, rec.line, "record %s: %s", rec.v[id_col], reason.p);
-				else
-					eu_warn_at(rec.file, rec.line, "%s", reason.p);
-			} else {
-				hidden++;
-			}
-		}
-		for (size_t i = 0; i < plan.nout; i++) {
-			long src = plan.src[i];
-			if (src < 0) {
-				eu_buf *v = &out.val[-1 - src];
-				int num = plan.numeric && plan.numeric[-1 - src];
-				eu_write_field(w, v->p ? v->p : "", v->len, num);
-			} else if ((long)i == plan.out_reject && rejected) {
-				eu_write_field(w, reason.p, reason.len, 0);
-			} else if ((long)i == plan.out_origin && rejected && (blank || !rec.len[src])) {
-				if (rec.len[src])
-					eu_write_field(w, rec.v[src], rec.len[src], 0);
-				else {
-					eu_origin_format(&origin, rec.file, rec.line);
-					eu_write_field(w, origin.p, origin.len, 0);
-				}
-			} else if (blank) {
-				eu_write_field(w, "", 0, 0);
-			} else {
-				eu_write_field(w, rec.v[src], rec.len[src], 0);
-			}
-		}
-		eu_write_end(w);
-		if (eu_writer_error(w))
-			break;
 	}
-	if (hidden)
-		eu_warnx("%lu more rejected records not shown", hidden);
+	if (es.hidden)
+		eu_warnx("%lu more rejected records not shown", es.hidden);
 
 	status = s.status;
 	for (size_t k = 0; k < out.n; k++)
 		eu_buf_free(&out.val[k]);
 	free(out.val);
 	eu_buf_free(&reason);
-	eu_buf_free(&origin);
+	eu_buf_free(&es.origin);
 	eu_plan_free(&plan);
 	eu_stream_close(&s);
 	return status;
