@@ -67,6 +67,7 @@ struct prefilter {
 	uint64_t (*third)[2];    /* ASCII bytes that can follow b, c */
 	uint16_t *fourth_idx;    /* [(third index) * 128 + d] -> 1 + index into fourth */
 	uint64_t (*fourth)[2];   /* ASCII bytes that can follow b, c, d */
+	uint64_t *tri;           /* bit b << 14 | c << 7 | d: the three checks in one */
 };
 
 struct fieldplan {               /* the word-boundary scan of one field */
@@ -82,6 +83,7 @@ struct fieldplan {               /* the word-boundary scan of one field */
 	size_t recheck_at[257];  /* byte b: recheck[recheck_at[b] .. recheck_at[b + 1]) */
 	size_t *recheck;         /* the goals whose terms can start with b */
 	unsigned char memo_ok[256]; /* by first byte: every pattern tried there may be remembered */
+	int nonword_first;       /* some term can start with a non-word byte */
 };
 
 struct eu_goals {
@@ -113,11 +115,14 @@ struct eu_goals {
 	int c3_letters;          /* \w holds every C3 xx but × and ÷ (see block_words) */
 	struct memo *memo;       /* NULL: EUPRIO_GOALS_NO_MEMO */
 	eu_buf *ev;              /* per goal: evidence scratch, reused */
+	struct xscan *xs;        /* where each exclude pattern's search stands */
 	int is_clone;            /* owns only the scratch below the terms */
 };
 
 static void word2_build(eu_goals *G);
 static struct memo *memo_new(void);
+static struct xscan *xscan_new(size_t nterms);
+static void xscan_free(struct xscan *x);
 
 size_t eu_goals_nfields(const eu_goals *G) { return G->nfields; }
 const char *eu_goals_field(const eu_goals *G, size_t i) { return G->fields[i]; }
@@ -396,6 +401,16 @@ static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcr
 			}
 		}
 	}
+	/* The first three levels folded into one bit per ASCII triple. */
+	pf->tri = eu_xcalloc((1u << 21) / 64, sizeof *pf->tri);
+	for (unsigned pair = 0; pair < 1u << 14; pair++) {
+		uint16_t t = pf->third_idx[pair];
+		if (!pf->second[pair])
+			continue;
+		/* Bits pair << 7 .. + 127: two words; d = 0 (no third byte) passes. */
+		pf->tri[pair * 2] = t ? pf->third[t - 1][0] | 1 : ~0ull;
+		pf->tri[pair * 2 + 1] = t ? pf->third[t - 1][1] : ~0ull;
+	}
 }
 
 /* May the prefilter judge terms starting with byte c?  It judges by
@@ -411,6 +426,7 @@ static int prefilter_may(int c, int looks_one_back_at_most)
 
 static void prefilter_free(struct prefilter *pf)
 {
+	free(pf->tri);
 	free(pf->second);
 	free(pf->third_idx);
 	free(pf->third);
@@ -421,6 +437,19 @@ static void prefilter_free(struct prefilter *pf)
 /* Can a match start at u[i], judging by up to four bytes? */
 static inline int prefilter_pass(const struct prefilter *pf, const unsigned char *u, size_t n, size_t i)
 {
+	/* Three ASCII bytes, the common case: one look-up decides the first
+	 * three levels, and most words stop there. */
+	if (i + 2 < n && (u[i] | u[i + 1] | u[i + 2]) < 0x80) {
+		unsigned x = (unsigned)u[i] << 14 | (unsigned)u[i + 1] << 7 | u[i + 2];
+		if (!(pf->tri[x >> 6] >> (x & 63) & 1))
+			return 0;
+		uint16_t t = pf->third_idx[x >> 7];
+		unsigned char e = i + 3 < n ? u[i + 3] : 0;
+		if (!t || !u[i + 2] || !e || e >= 0x80)
+			return 1;
+		uint16_t q = pf->fourth_idx[(size_t)(t - 1) * 128 + u[i + 2]];
+		return !q || (int)(pf->fourth[q - 1][e >> 6] >> (e & 63) & 1);
+	}
 	if (i + 1 >= n || (u[i] | u[i + 1]) >= 0x80)
 		return 1;      /* non-ASCII pairs always pass */
 	unsigned pair = (unsigned)u[i] << 7 | u[i + 1];
@@ -590,14 +619,23 @@ static int build_combos(eu_goals *G)
 						fp->recheck[nr++] = g;
 			}
 			fp->recheck_at[256] = nr;
+			pcre2_match_data *pmd2 = pcre2_match_data_create(2, NULL);
 			for (int b = 0; b < 256; b++) {
 				if (fp->first[b] < 0)
 					continue;
+				/* The non-word characters a 16-byte block holds are ASCII,
+				 * and × and ÷ (C3 97, C3 B7): can a term start with one? */
+				if (b < 0x80 ? !prefilter_may(b, 1)
+				    : b == 0xc3 && (!fp->buckets[fp->first[b]].memo_ok ||
+						    partial_ok(fp->buckets[fp->first[b]].re, "\xc3\x97", 2, pmd2) ||
+						    partial_ok(fp->buckets[fp->first[b]].re, "\xc3\xb7", 2, pmd2)))
+					fp->nonword_first = 1;
 				int ok = fp->buckets[fp->first[b]].memo_ok;
 				for (size_t r = fp->recheck_at[b]; r < fp->recheck_at[b + 1]; r++)
 					ok &= fp->gmemo[fp->recheck[r]];
 				fp->memo_ok[b] = (unsigned char)ok;
 			}
+			pcre2_match_data_free(pmd2);
 		}
 		/* The other terms: one plain pattern per goal. */
 		for (size_t g = 0; g < G->ngoals; g++) {
@@ -726,6 +764,7 @@ eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec)
 	}
 	word2_build(G);
 	G->ev = eu_xcalloc(G->ngoals + 1, sizeof *G->ev);
+	G->xs = xscan_new(G->nterms);
 	const char *nm = getenv("EUPRIO_GOALS_NO_MEMO");
 	G->memo = !nm || !*nm || strcmp(nm, "0") == 0 ? memo_new() : NULL;
 	return G;
@@ -741,6 +780,7 @@ static void scratch_new(eu_goals *G, const pcre2_match_context *limits)
 	G->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	pcre2_jit_stack_assign(G->mctx, NULL, G->jstack);
 	G->ev = eu_xcalloc(G->ngoals + 1, sizeof *G->ev);
+	G->xs = xscan_new(G->nterms);
 	const char *nm = getenv("EUPRIO_GOALS_NO_MEMO");
 	G->memo = !nm || !*nm || strcmp(nm, "0") == 0 ? memo_new() : NULL;
 }
@@ -752,6 +792,7 @@ static void scratch_free(eu_goals *G)
 	pcre2_match_data_free(G->md);
 	pcre2_match_data_free(G->xmd);
 	free(G->memo);
+	xscan_free(G->xs);
 	for (size_t g = 0; G->ev && g < G->ngoals; g++)
 		eu_buf_free(&G->ev[g]);
 	free(G->ev);
@@ -835,30 +876,73 @@ static int limit_error(eu_buf *err, int rc, const eu_goals *G, const char *goal,
 	return -1;
 }
 
-/* True when a hit [s, e) lies inside a match of the term's exclude
- * pattern.  Runs only for terms that have one, and only on a hit. */
-static int excluded(const eu_goals *G, const struct term *tm, const char *text, size_t len,
-		    size_t s, size_t e, int *rc)
+/* Where a term's exclude search stands in the field being scanned: its
+ * successive matches are found once per field, not once per hit (a long
+ * description with a thousand hits of "growth" was a thousand scans). */
+struct xcur {
+	unsigned long gen;       /* the field scan it belongs to */
+	size_t off, xs, xe, last_s;
+	int have, done;
+};
+
+struct xscan {
+	unsigned long gen;       /* one per field scanned */
+	struct xcur *c;          /* per term */
+};
+
+static struct xscan *xscan_new(size_t nterms)
 {
-	PCRE2_SIZE off = 0;
+	struct xscan *x = eu_xcalloc(1, sizeof *x);
+	x->c = eu_xcalloc(nterms + 1, sizeof *x->c);
+	return x;
+}
+
+static void xscan_free(struct xscan *x)
+{
+	if (x)
+		free(x->c);
+	free(x);
+}
+
+/* True when a hit [s, e) lies inside one of the successive matches of
+ * the term's exclude pattern that start at or before s.  Runs only for
+ * terms that have one, and only on a hit.  Hits come in order of s, so
+ * the search resumes where the last hit left it: a match is passed only
+ * once it ends at or before s, when no later hit can lie inside it. */
+static int excluded(const eu_goals *G, size_t k, const char *text, size_t len, size_t s, size_t e, int *rc)
+{
+	struct xcur *c = &G->xs->c[k];
 
 	*rc = 0;
-	while (off <= len) {
-		int m = pcre2_match(tm->exclude, (PCRE2_SPTR)text, len, off, 0, G->xmd, G->mctx);
-		if (m == PCRE2_ERROR_NOMATCH)
-			return 0;
-		if (m < 0) {
-			*rc = m;
-			return 0;
+	if (c->gen != G->xs->gen || s < c->last_s)
+		*c = (struct xcur){.gen = G->xs->gen};
+	c->last_s = s;
+	for (;;) {
+		if (!c->have) {
+			if (c->done || c->off > len)
+				return 0;
+			int m = pcre2_match(G->terms[k].exclude, (PCRE2_SPTR)text, len, c->off, 0, G->xmd, G->mctx);
+			if (m == PCRE2_ERROR_NOMATCH) {
+				c->done = 1;
+				return 0;
+			}
+			if (m < 0) {
+				*rc = m;
+				c->gen = 0;     /* start afresh next time */
+				return 0;
+			}
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(G->xmd);
+			c->xs = ov[0];
+			c->xe = ov[1];
+			c->have = 1;
 		}
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(G->xmd);
-		if (ov[0] <= s && ov[1] >= e)
+		if (c->xs <= s && c->xe >= e)
 			return 1;
-		if (ov[0] > s)
-			return 0;
-		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (c->xs > s || c->xe > s)
+			return 0;       /* the next match would start after s */
+		c->off = c->xe > c->xs ? c->xe : c->xs + 1;
+		c->have = 0;
 	}
-	return 0;
 }
 
 /* What one record has gathered so far. */
@@ -882,15 +966,25 @@ static __attribute__((noinline)) void add_evidence(struct acc *a, const struct t
 	while (show < me - ms && show && ((unsigned char)s[ms + show] & 0xc0) == 0x80)
 		show--;
 	eu_buf *e = &a->ev[tm->goal];
-	if (e->len)
-		eu_buf_adds(e, ", ");
+	const char *name = G->fields[f];
+	size_t nl = strlen(name);
+	eu_buf_reserve(e, show + nl + 5);
+	char *p = e->p + e->len;
+	if (e->len) {
+		*p++ = ',';
+		*p++ = ' ';
+	}
 	for (size_t i = 0; i < show; i++) {
 		char ch = s[ms + i];
-		eu_buf_addc(e, (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch);
+		*p++ = (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch;
 	}
-	eu_buf_adds(e, " (");
-	eu_buf_adds(e, G->fields[f]);
-	eu_buf_addc(e, ')');
+	*p++ = ' ';
+	*p++ = '(';
+	memcpy(p, name, nl);
+	p += nl;
+	*p++ = ')';
+	*p = '\0';
+	e->len = (size_t)(p - e->p);
 }
 
 /* Counts a hit of term k in field f at [ms, me), unless its exclude
@@ -902,7 +996,7 @@ static inline int count_hit(struct acc *a, size_t k, size_t f, const char *s, si
 
 	if (tm->exclude) {
 		int xrc;
-		int x = excluded(G, tm, s, n, ms, me, &xrc);
+		int x = excluded(G, k, s, n, ms, me, &xrc);
 		if (xrc < 0)
 			return xrc;
 		if (x)
@@ -1062,6 +1156,7 @@ struct memo_ent {
 	const struct fieldplan *fp;
 	uint32_t prev;           /* the character before, its bytes packed */
 	unsigned char state, klen, nhit;
+	unsigned char end;       /* the cut is the field's end: matched whole */
 	struct pos_hit hit[MEMO_HITS];   /* the bucket's first, then by goal */
 	uint64_t key[MEMO_KEY / 8];      /* the text, zero after klen bytes */
 };
@@ -1186,6 +1281,12 @@ static uint64_t hash_words(const uint64_t *w, size_t k, uint64_t h)
 	return h;
 }
 
+/* Where a key lives; a cut at the field's end is a key of its own. */
+static inline uint64_t memo_hash(uint64_t hb, const struct fieldplan *fp, int end)
+{
+	return mix(hb ^ (uint64_t)(uintptr_t)fp ^ (end ? 0x9e3779b9u : 0)) | 1;
+}
+
 static inline int same_key(const uint64_t *a, const uint64_t *b, size_t k)
 {
 	for (size_t q = 0; q * 8 < k; q++)
@@ -1283,9 +1384,10 @@ static int memo_hits(const eu_goals *G, const struct fieldplan *fp, struct at *a
 			at->ncut++;
 		}
 		size_t klen = at->cut[L] - at->i;
-		uint64_t h = mix(at->hb[L] ^ (uint64_t)(uintptr_t)fp) | 1;
+		int end = at->cut[L] == n;
+		uint64_t h = memo_hash(at->hb[L], fp, end);
 		struct memo_ent *e = &G->memo->e[h & ((1u << MEMO_BITS) - 1)];
-		if (e->h == h && e->fp == fp && e->prev == at->prev && e->klen == klen &&
+		if (e->h == h && e->fp == fp && e->prev == at->prev && e->klen == klen && e->end == end &&
 		    same_key(e->key, at->key[L], klen)) {
 			if (e->state == M_PARTIAL)
 				continue;
@@ -1293,13 +1395,15 @@ static int memo_hits(const eu_goals *G, const struct fieldplan *fp, struct at *a
 			memcpy(hit, e->hit, e->nhit * sizeof *hit);
 			return e->state;
 		}
-		int st = find_hits(G, fp, s, at->cut[L], at->i, PCRE2_PARTIAL_HARD, hit, goal, MEMO_HITS, nhit);
+		/* At the field's end the cut text is all there is: match it whole. */
+		int st = find_hits(G, fp, s, at->cut[L], at->i, end ? 0 : PCRE2_PARTIAL_HARD, hit, goal, MEMO_HITS, nhit);
 		if (st < 0)
 			return -1;     /* a limit, or many hits: the whole field decides */
 		e->h = h;
 		e->fp = fp;
 		e->prev = at->prev;
 		e->klen = (unsigned char)klen;
+		e->end = (unsigned char)end;
 		memcpy(e->key, at->key[L], (klen + 7) / 8 * 8);
 		e->state = (unsigned char)st;
 		e->nhit = (unsigned char)*nhit;
@@ -1361,8 +1465,9 @@ static int try_at(struct acc *a, const struct fieldplan *fp, size_t f, struct at
 
 #ifdef __SSE2__
 /* The word characters among the 16 bytes at p as a bit mask, and 16; or
- * the first byte the mask cannot judge (a non-ASCII character other than
- * a whole Latin-1 letter, U+00C0 to U+00FF: æ ø å é ü and the rest). */
+ * the first byte q the mask cannot judge (a non-ASCII character other than
+ * a whole Latin-1 letter, U+00C0 to U+00FF: æ ø å é ü and the rest), with
+ * the mask of the q bytes before it. */
 static unsigned block_words(const unsigned char *p, unsigned *wm)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)p);
@@ -1384,13 +1489,66 @@ static unsigned block_words(const unsigned char *p, unsigned *wm)
 		unsigned lead = c3 & (cont >> 1);          /* C3 with its second byte here */
 		unsigned pair = lead | (lead << 1);
 		unsigned bad = (hi & ~pair) & 0xffffu;
-		if (bad)
-			return (unsigned)__builtin_ctz(bad);
 		unsigned nonletter = (lead << 1) & sign;   /* C3 97 and C3 B7: × and ÷ */
 		m |= pair & ~(nonletter | nonletter >> 1);
+		if (bad) {
+			/* The bytes before the first it cannot judge are judged. */
+			unsigned q = (unsigned)__builtin_ctz(bad);
+			*wm = m & ((1u << q) - 1);
+			return q;
+		}
 	}
 	*wm = m & 0xffffu;
 	return 16;
+}
+#endif
+
+#if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The common case of memo_hits, inline: the word at i ends at wend, and
+ * it and the character after it fit in 16 bytes, after an ASCII character
+ * or none.  The remembered entry if it says match or no match, else NULL
+ * (the caller goes the long way, which finds the same entry). */
+static inline const struct memo_ent *memo_fast(const eu_goals *G, const struct fieldplan *fp,
+					       const unsigned char *u, size_t n, size_t i, size_t wend)
+{
+	size_t dl = 0, klen;
+	if (!G->memo || !fp->memo_ok[u[i]] || (i && u[i - 1] >= 0x80))
+		return NULL;
+	if (wend < n) {
+		if (u[wend] < 0x80)
+			dl = 1;
+		else if (char_class(G, u, n, wend, &dl) < 0)
+			return NULL;
+	}
+	klen = wend - i + dl;
+	if (klen > 16)
+		return NULL;
+	uint64_t k[2] = {0, 0};
+	if (i + 16 <= n)
+		memcpy(k, u + i, 16);
+	else
+		memcpy(k, u + i, klen);
+	if (klen <= 8) {
+		k[0] &= ~0ull >> (64 - 8 * klen);
+		k[1] = 0;
+	} else if (klen < 16) {
+		k[1] &= ~0ull >> (64 - 8 * (klen - 8));
+	}
+	uint32_t prev = i ? u[i - 1] : PREV_START;
+	int end = i + klen == n;
+	uint64_t h = memo_hash(hash_words(k, klen, prev), fp, end);
+	const struct memo_ent *me = &G->memo->e[h & ((1u << MEMO_BITS) - 1)];
+	if (me->h == h && me->key[0] == k[0] && (klen <= 8 || me->key[1] == k[1]) && me->klen == klen &&
+	    me->prev == prev && me->fp == fp && me->end == end && me->state != M_PARTIAL)
+		return me;
+	return NULL;
+}
+#else
+static inline const struct memo_ent *memo_fast(const eu_goals *G, const struct fieldplan *fp,
+					       const unsigned char *u, size_t n, size_t i, size_t wend)
+{
+	(void)G; (void)fp; (void)u; (void)n; (void)i; (void)wend;
+	return NULL;
 }
 #endif
 
@@ -1410,34 +1568,23 @@ static __attribute__((noinline)) int visit(struct acc *a, const struct fieldplan
 	 * first cut: a word and the character after it within 16 bytes, an
 	 * ASCII character before. */
 	unsigned wm;
-	if (word && !wend && i + 16 <= n && G->c3_letters && block_words(u + i, &wm) == 16 && (~wm & 0xffffu))
-		wend = i + (unsigned)__builtin_ctz(~wm & 0xffffu);
-	if (G->memo && wend && wend < n && fp->memo_ok[u[i]] && (i == 0 || u[i - 1] < 0x80)) {
-		size_t klen = wend - i + (u[wend] < 0x80 ? 1 : 2);
-		if (klen <= 16 && i + klen <= n) {
-			uint64_t k[2] = {0, 0};
-			if (i + 16 <= n)
-				memcpy(k, u + i, 16);
-			else
-				memcpy(k, u + i, klen);
-			if (klen <= 8) {
-				k[0] &= ~0ull >> (64 - 8 * klen);
-				k[1] = 0;
-			} else if (klen < 16) {
-				k[1] &= ~0ull >> (64 - 8 * (klen - 8));
-			}
-			uint32_t prev = i ? u[i - 1] : PREV_START;
-			uint64_t h = mix(hash_words(k, klen, prev) ^ (uint64_t)(uintptr_t)fp) | 1;
-			const struct memo_ent *me = &G->memo->e[h & ((1u << MEMO_BITS) - 1)];
-			if (me->h == h && me->key[0] == k[0] && (klen <= 8 || me->key[1] == k[1]) && me->klen == klen &&
-			    me->prev == prev && me->fp == fp) {
-				if (me->state == M_NOMATCH)
-					return 0;
-				if (me->state == M_MATCH)
-					return count_at(a, f, i, s, n, me->hit, me->nhit, err);
-			}
+	if (word && !wend && i + 16 <= n && G->c3_letters) {
+		unsigned q = block_words(u + i, &wm), stop = ~wm & ((1u << q) - 1) & 0xffffu;
+		/* The word's end and an ASCII character after it, or a whole
+		 * Latin-1 one, both judged by the mask. */
+		if (stop) {
+			unsigned e = (unsigned)__builtin_ctz(stop);
+			if (u[i + e] < 0x80 || e + 1 < q)
+				wend = i + e;
 		}
 	}
+	if (word && !wend && i + 16 > n) {
+		char_class(G, u, n, i, &l);
+		wend = word_end(G, u, n, i + l);
+	}
+	const struct memo_ent *me = word && wend ? memo_fast(G, fp, u, n, i, wend) : NULL;
+	if (me)
+		return me->state == M_MATCH ? count_at(a, f, i, s, n, me->hit, me->nhit, err) : 0;
 #endif
 	if (word && !wend) {
 		char_class(G, u, n, i, &l);
@@ -1466,6 +1613,10 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 				unsigned bnd = (wm ^ (wm << 1 | (prev == 1))) & 0xffffu;
 				if (prev == 2)
 					bnd |= 1;
+				/* Where no term starts with a non-word character, only
+				 * word starts can begin a match. */
+				if (!fp->nonword_first)
+					bnd &= wm;
 				while (bnd) {
 					unsigned p = (unsigned)__builtin_ctz(bnd);
 					bnd &= bnd - 1;
@@ -1474,7 +1625,10 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 					/* A word ending in this block: where, known here. */
 					unsigned word = wm >> p & 1, e = (unsigned)__builtin_ctz(~wm >> p);
 					size_t wend = word && p + e < 16 ? i + p + e : 0;
-					if (visit(a, fp, f, s, n, i + p, (int)word, wend, err) < 0)
+					const struct memo_ent *me = wend ? memo_fast(G, fp, u, n, i + p, wend) : NULL;
+					int rc = !me ? visit(a, fp, f, s, n, i + p, (int)word, wend, err)
+					       : me->state == M_MATCH ? count_at(a, f, i + p, s, n, me->hit, me->nhit, err) : 0;
+					if (rc < 0)
 						return -1;
 				}
 				prev = wm >> 15 & 1;
@@ -1524,6 +1678,7 @@ int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *le
 			continue;
 		for (size_t g = 0; g < G->ngoals; g++)
 			a.last_end[g] = 0;
+		G->xs->gen++;
 		if (G->use[f]->any)
 			rc = scan_field(&a, G->use[f], f, text[f], len[f], err);
 		/* Terms that need not start at a boundary: the plain way. */
