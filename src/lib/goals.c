@@ -83,6 +83,7 @@ struct fieldplan {               /* the word-boundary scan of one field */
 	size_t recheck_at[257];  /* byte b: recheck[recheck_at[b] .. recheck_at[b + 1]) */
 	size_t *recheck;         /* the goals whose terms can start with b */
 	unsigned char memo_ok[256]; /* by first byte: every pattern tried there may be remembered */
+	unsigned id;             /* its field's index: names it in the memo */
 	int nonword_first;       /* some term can start with a non-word byte */
 };
 
@@ -502,6 +503,7 @@ static int build_combos(eu_goals *G)
 		fp->gmemo = eu_xcalloc(G->ngoals, sizeof *fp->gmemo);
 		memset(fp->first, 0xff, sizeof fp->first);
 		G->use[f] = fp;
+		fp->id = (unsigned)f;
 		/* Word-start terms of every goal: one anchored alternation. */
 		size_t n = 0;
 		for (size_t k = 0; k < G->nterms; k++)
@@ -1152,13 +1154,10 @@ struct pos_hit {                 /* a term's match, from the boundary */
 };
 
 struct memo_ent {
-	uint64_t h;
-	const struct fieldplan *fp;
-	uint32_t prev;           /* the character before, its bytes packed */
-	unsigned char state, klen, nhit;
-	unsigned char end;       /* the cut is the field's end: matched whole */
-	struct pos_hit hit[MEMO_HITS];   /* the bucket's first, then by goal */
 	uint64_t key[MEMO_KEY / 8];      /* the text, zero after klen bytes */
+	uint64_t meta;           /* see memo_meta; 0: empty */
+	unsigned char state, nhit;
+	struct pos_hit hit[MEMO_HITS];   /* the bucket's first, then by goal */
 };
 
 struct memo {
@@ -1178,7 +1177,6 @@ struct at {
 	int ncut;
 	size_t word_end;         /* of the word at i, or 0 when not known */
 	size_t cut[MEMO_LEVELS];
-	uint64_t hb[MEMO_LEVELS];
 	uint64_t key[MEMO_LEVELS][MEMO_KEY / 8];
 };
 
@@ -1273,18 +1271,25 @@ static void key_words(const unsigned char *p, size_t k, size_t avail, uint64_t *
 	(void)avail;
 }
 
-static uint64_t hash_words(const uint64_t *w, size_t k, uint64_t h)
+/* Everything of a key but its text, in one word: the character before,
+ * the length, whether the cut is the field's end, and the plan. */
+static inline uint64_t memo_meta(uint32_t prev, size_t klen, int end, unsigned plan)
 {
-	h ^= k;
-	for (size_t q = 0; q * 8 < k; q++)
-		h = mix(h ^ w[q]);
-	return h;
+	return (uint64_t)prev | (uint64_t)klen << 32 | (uint64_t)end << 40 | (uint64_t)plan << 48 | 1ull << 63;
 }
 
-/* Where a key lives; a cut at the field's end is a key of its own. */
-static inline uint64_t memo_hash(uint64_t hb, const struct fieldplan *fp, int end)
+/* The slot of a key: one multiply per word. */
+static inline size_t memo_slot(const uint64_t *key, size_t klen, uint64_t meta)
 {
-	return mix(hb ^ (uint64_t)(uintptr_t)fp ^ (end ? 0x9e3779b9u : 0)) | 1;
+	static const uint64_t mul[MEMO_KEY / 8] = {
+		0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
+		0xd6e8feb86659fd93ull, 0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull,
+	};
+	uint64_t h = meta * 0x94d049bb133111ebull;
+	for (size_t q = 0; q * 8 < klen; q++)
+		h ^= key[q] * mul[q];
+	h ^= h >> 31;
+	return (size_t)((h * 0xbf58476d1ce4e5b9ull) >> (64 - MEMO_BITS));
 }
 
 static inline int same_key(const uint64_t *a, const uint64_t *b, size_t k)
@@ -1379,16 +1384,15 @@ static int memo_hits(const eu_goals *G, const struct fieldplan *fp, struct at *a
 			if (!c || c <= from || c - at->i > MEMO_KEY)
 				return -1;
 			at->cut[L] = c;
+			memset(at->key[L], 0, sizeof at->key[L]);
 			key_words(u + at->i, c - at->i, n - at->i, at->key[L]);
-			at->hb[L] = hash_words(at->key[L], c - at->i, at->prev);
 			at->ncut++;
 		}
 		size_t klen = at->cut[L] - at->i;
 		int end = at->cut[L] == n;
-		uint64_t h = memo_hash(at->hb[L], fp, end);
-		struct memo_ent *e = &G->memo->e[h & ((1u << MEMO_BITS) - 1)];
-		if (e->h == h && e->fp == fp && e->prev == at->prev && e->klen == klen && e->end == end &&
-		    same_key(e->key, at->key[L], klen)) {
+		uint64_t meta = memo_meta(at->prev, klen, end, fp->id);
+		struct memo_ent *e = &G->memo->e[memo_slot(at->key[L], klen, meta)];
+		if (e->meta == meta && same_key(e->key, at->key[L], klen)) {
 			if (e->state == M_PARTIAL)
 				continue;
 			*nhit = e->nhit;
@@ -1399,12 +1403,8 @@ static int memo_hits(const eu_goals *G, const struct fieldplan *fp, struct at *a
 		int st = find_hits(G, fp, s, at->cut[L], at->i, end ? 0 : PCRE2_PARTIAL_HARD, hit, goal, MEMO_HITS, nhit);
 		if (st < 0)
 			return -1;     /* a limit, or many hits: the whole field decides */
-		e->h = h;
-		e->fp = fp;
-		e->prev = at->prev;
-		e->klen = (unsigned char)klen;
-		e->end = (unsigned char)end;
-		memcpy(e->key, at->key[L], (klen + 7) / 8 * 8);
+		e->meta = meta;
+		memcpy(e->key, at->key[L], sizeof e->key);
 		e->state = (unsigned char)st;
 		e->nhit = (unsigned char)*nhit;
 		memcpy(e->hit, hit, *nhit * sizeof *hit);
@@ -1504,6 +1504,32 @@ static unsigned block_words(const unsigned char *p, unsigned *wm)
 #endif
 
 #if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* memo_fast past a first word that begins a term of several ("long-term
+ * unemployed"): the next cuts, as memo_hits makes them. */
+static __attribute__((noinline)) const struct memo_ent *memo_deeper(const eu_goals *G, const struct fieldplan *fp,
+								    const unsigned char *u, size_t n, size_t i,
+								    size_t cut, uint32_t prev)
+{
+	const struct memo_ent *me;
+	uint64_t kw[MEMO_KEY / 8];
+
+	for (int L = 1; L < MEMO_LEVELS; L++) {
+		size_t c = next_cut(G, u, n, cut, 0);
+		if (!c || c <= cut || c - i > MEMO_KEY)
+			return NULL;
+		memset(kw, 0, sizeof kw);
+		key_words(u + i, c - i, n - i, kw);
+		uint64_t meta = memo_meta(prev, c - i, c == n, fp->id);
+		me = &G->memo->e[memo_slot(kw, c - i, meta)];
+		if (me->meta != meta || !same_key(me->key, kw, c - i))
+			return NULL;
+		if (me->state != M_PARTIAL)
+			return me;
+		cut = c;
+	}
+	return NULL;
+}
+
 /* The common case of memo_hits, inline: the word at i ends at wend, and
  * it and the character after it fit in 16 bytes, after an ASCII character
  * or none.  The remembered entry if it says match or no match, else NULL
@@ -1535,13 +1561,11 @@ static inline const struct memo_ent *memo_fast(const eu_goals *G, const struct f
 		k[1] &= ~0ull >> (64 - 8 * (klen - 8));
 	}
 	uint32_t prev = i ? u[i - 1] : PREV_START;
-	int end = i + klen == n;
-	uint64_t h = memo_hash(hash_words(k, klen, prev), fp, end);
-	const struct memo_ent *me = &G->memo->e[h & ((1u << MEMO_BITS) - 1)];
-	if (me->h == h && me->key[0] == k[0] && (klen <= 8 || me->key[1] == k[1]) && me->klen == klen &&
-	    me->prev == prev && me->fp == fp && me->end == end && me->state != M_PARTIAL)
-		return me;
-	return NULL;
+	uint64_t meta = memo_meta(prev, klen, i + klen == n, fp->id);
+	const struct memo_ent *me = &G->memo->e[memo_slot(k, klen, meta)];
+	if (me->meta != meta || me->key[0] != k[0] || me->key[1] != k[1])
+		return NULL;
+	return me->state == M_PARTIAL ? memo_deeper(G, fp, u, n, i, i + klen, prev) : me;
 }
 #else
 static inline const struct memo_ent *memo_fast(const eu_goals *G, const struct fieldplan *fp,
@@ -1604,12 +1628,25 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, plain_until = 0;
 	unsigned prev = 2;       /* the class before i: 2 at the start */
+#ifdef __SSE2__
+	unsigned next_wm = 0;    /* the mask of the block at i, when next_ok */
+	int next_ok = 0;
+#endif
 
 	while (i < n) {
 #ifdef __SSE2__
 		if (i >= plain_until && i + 16 <= n && G->c3_letters) {
-			unsigned wm, q = block_words(u + i, &wm);
+			unsigned wm, q = 16;
+			if (next_ok)
+				wm = next_wm;
+			else
+				q = block_words(u + i, &wm);
 			if (q == 16) {
+				/* The next block too, so that a word running into it
+				 * has its end known here; the loop takes it over. */
+				next_ok = i + 32 <= n && block_words(u + i + 16, &next_wm) == 16;
+				unsigned long both = wm | (next_ok ? (unsigned long)next_wm << 16 : 0);
+				unsigned span = next_ok ? 32 : 16;
 				unsigned bnd = (wm ^ (wm << 1 | (prev == 1))) & 0xffffu;
 				if (prev == 2)
 					bnd |= 1;
@@ -1622,9 +1659,9 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 					bnd &= bnd - 1;
 					if (fp->first[u[i + p]] < 0 || !prefilter_pass(&fp->pre, u, n, i + p))
 						continue;
-					/* A word ending in this block: where, known here. */
-					unsigned word = wm >> p & 1, e = (unsigned)__builtin_ctz(~wm >> p);
-					size_t wend = word && p + e < 16 ? i + p + e : 0;
+					/* A word ending in these blocks: where, known here. */
+					unsigned word = wm >> p & 1, e = (unsigned)__builtin_ctzl(~both >> p);
+					size_t wend = word && p + e < span ? i + p + e : 0;
 					const struct memo_ent *me = wend ? memo_fast(G, fp, u, n, i + p, wend) : NULL;
 					int rc = !me ? visit(a, fp, f, s, n, i + p, (int)word, wend, err)
 					       : me->state == M_MATCH ? count_at(a, f, i + p, s, n, me->hit, me->nhit, err) : 0;
@@ -1637,6 +1674,7 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 			}
 			plain_until = i + q + 1;   /* past the byte it could not judge */
 		}
+		next_ok = 0;
 #endif
 		size_t l;
 		unsigned w = char_class(G, u, n, i, &l) == 1;

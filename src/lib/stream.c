@@ -425,12 +425,24 @@ static void batch_rec(const struct batch *b, size_t k, size_t ncols, const char 
 	rec->first_len = r->first_len;
 }
 
+/* Judges every record of b with the context ctx; v has ncols places. */
+static void judge_batch(const struct pool *P, void *ctx, struct batch *b, const char **v)
+{
+	size_t nowned = P->f->nowned;
+
+	for (size_t k = 0; k < b->n; k++) {
+		eu_rec rec;
+		eu_owned out = {nowned, b->out + k * nowned};
+		batch_rec(b, k, P->ncols, v, &rec);
+		judge(P->f, ctx, P->plan, &rec, &out, &b->reason[k], &b->r[k].rejected, &b->r[k].blank);
+	}
+}
+
 static void *work(void *arg)
 {
 	struct worker *W = arg;
 	struct pool *P = W->P;
 	const char **v = eu_xcalloc(P->ncols + 1, sizeof *v);
-	size_t nowned = P->f->nowned;
 
 	for (;;) {
 		pthread_mutex_lock(&P->mu);
@@ -443,12 +455,7 @@ static void *work(void *arg)
 		struct batch *b = &P->ring[P->taken++ % P->nring];
 		b->state = B_TAKEN;
 		pthread_mutex_unlock(&P->mu);
-		for (size_t k = 0; k < b->n; k++) {
-			eu_rec rec;
-			eu_owned out = {nowned, b->out + k * nowned};
-			batch_rec(b, k, P->ncols, v, &rec);
-			judge(P->f, W->ctx, P->plan, &rec, &out, &b->reason[k], &b->r[k].rejected, &b->r[k].blank);
-		}
+		judge_batch(P, W->ctx, b, v);
 		pthread_mutex_lock(&P->mu);
 		b->state = B_DONE;
 		pthread_cond_signal(&P->done);
@@ -464,7 +471,9 @@ static int run_parallel(const eu_filter *f, void *ctx, eu_stream *s, const eu_pl
 			eu_writer *w)
 {
 	struct pool P = {.f = f, .plan = plan, .ncols = s->ncols};
-	unsigned nw = f->jobs > 64 ? 64 : f->jobs;
+	/* The reading thread judges too, when the ring is full: jobs - 1
+	 * workers, so that no more threads run than were asked for. */
+	unsigned nw = (f->jobs > 64 ? 64 : f->jobs) - 1;
 	struct worker *W = eu_xcalloc(nw, sizeof *W);
 	unsigned started = 0;
 	size_t nowned = f->nowned;
@@ -511,7 +520,17 @@ static int run_parallel(const eu_filter *f, void *ctx, eu_stream *s, const eu_pl
 				break;
 			}
 			if (eof || P.filled - written == P.nring) {
-				pthread_cond_wait(&P.done, &P.mu);
+				if (P.taken < P.filled) {
+					/* Rather than wait: judge the next batch here. */
+					struct batch *b = &P.ring[P.taken++ % P.nring];
+					b->state = B_TAKEN;
+					pthread_mutex_unlock(&P.mu);
+					judge_batch(&P, ctx, b, v);
+					pthread_mutex_lock(&P.mu);
+					b->state = B_DONE;
+				} else {
+					pthread_cond_wait(&P.done, &P.mu);
+				}
 				pthread_mutex_unlock(&P.mu);
 				continue;
 			}
