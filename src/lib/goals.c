@@ -436,7 +436,8 @@ static void prefilter_free(struct prefilter *pf)
 }
 
 /* Can a match start at u[i], judging by up to four bytes? */
-static inline int prefilter_pass(const struct prefilter *pf, const unsigned char *u, size_t n, size_t i)
+static inline __attribute__((always_inline)) int prefilter_pass(const struct prefilter *pf, const unsigned char *u,
+								  size_t n, size_t i)
 {
 	/* Three ASCII bytes, the common case: one look-up decides the first
 	 * three levels, and most words stop there. */
@@ -1215,6 +1216,10 @@ static size_t next_cut(const eu_goals *G, const unsigned char *u, size_t n, size
 
 	if (!wend) {
 		while (j < n) {
+			while (j < n && byte_class[u[j]] == 0)
+				j++;      /* ASCII, not a word character */
+			if (j >= n || u[j] < 0x80)
+				break;
 			int w = char_class(G, u, n, j, &l);
 			if (w < 0)
 				return 0;
@@ -1223,6 +1228,10 @@ static size_t next_cut(const eu_goals *G, const unsigned char *u, size_t n, size
 			j += l;
 		}
 		while (j < n) {
+			while (j < n && byte_class[u[j]] == 1)
+				j++;      /* ASCII word characters */
+			if (j >= n || u[j] < 0x80)
+				break;
 			int w = char_class(G, u, n, j, &l);
 			if (w < 0)
 				return 0;
@@ -1534,8 +1543,8 @@ static __attribute__((noinline)) const struct memo_ent *memo_deeper(const eu_goa
  * it and the character after it fit in 16 bytes, after an ASCII character
  * or none.  The remembered entry if it says match or no match, else NULL
  * (the caller goes the long way, which finds the same entry). */
-static inline const struct memo_ent *memo_fast(const eu_goals *G, const struct fieldplan *fp,
-					       const unsigned char *u, size_t n, size_t i, size_t wend)
+static inline __attribute__((always_inline)) const struct memo_ent *
+memo_fast(const eu_goals *G, const struct fieldplan *fp, const unsigned char *u, size_t n, size_t i, size_t wend)
 {
 	size_t dl = 0, klen;
 	if (!G->memo || !fp->memo_ok[u[i]] || (i && u[i - 1] >= 0x80))
