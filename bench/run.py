@@ -128,6 +128,7 @@ def main():
         bench("cat", f"wc -l ({s} MB)", f"wc -l {p}", p, n, base)
         bench("local", f"euprio-local ({s} MB)", f"{B}/euprio-local {p}", p, n, base)
         bench("goals", f"euprio-goals ({s} MB)", f"{B}/euprio-goals {p}", p, n, base)
+        bench("goals", f"euprio-goals -j1 ({s} MB)", f"{B}/euprio-goals -j1 {p}", p, n, base)
     # Miller runs the same regexes at well under 1 MB/s: a 5 MB input keeps
     # the run short, and euprio-goals is measured on the same file.
     p = data("stream", 5, "stream-5.csv")
@@ -137,6 +138,27 @@ def main():
     base = bench("goals", "euprio-goals (5 MB)", f"{B}/euprio-goals {p}", p, n)
     bench("goals", "mlr put with the goal regexes (5 MB)",
           f"mlr --csv put -f {DATA}/mlr-goals.mlr {p}", p, n, base)
+    # Real descriptions: the open EU calls of ../shared/data/real (English,
+    # long HTML-laden texts, a large vocabulary), as a record stream.
+    calls_src = os.path.join(TOP, "..", "shared", "data", "real", "ft-calls-mjarmak",
+                             "output_query-open_1724530395206.csv")
+    if os.path.exists(calls_src):
+        calls = os.path.join(DATA, "calls.csv")
+        if not os.path.exists(calls):
+            import csv
+            csv.field_size_limit(1 << 30)
+            with open(calls_src, newline="", encoding="utf-8") as fh, open(calls, "w", newline="", encoding="utf-8") as out:
+                w = csv.writer(out)
+                w.writerow(["id", "title", "summary", "keywords", "programme", "call_id"])
+                for i, r in enumerate(csv.DictReader(fh)):
+                    w.writerow([f"C{i}", r["title"], (r["description"] or "") + " " + (r["destination_details"] or ""),
+                                r["mission_details"], r["action_type"], r["identifier"]])
+        n = count_records(calls)
+        base = bench("goals", "euprio-cat (EU calls, real)", f"{B}/euprio-cat {calls}", calls, n)
+        bench("goals", "euprio-goals (EU calls, real)", f"{B}/euprio-goals {calls}", calls, n, base)
+        bench("goals", "euprio-goals -j1 (EU calls, real)", f"{B}/euprio-goals -j1 {calls}", calls, n, base)
+    else:
+        print("skip: the F&T calls of ../shared/data/real are not there", file=sys.stderr)
 
     # rank: on the enriched stream, and on a million short records.
     for s in sizes:
@@ -189,10 +211,11 @@ def main():
     # record boundaries by euprio-split and the parts run side by side.
     p = streams[sizes[1] if len(sizes) > 1 else sizes[0]]
     parts = os.path.join(DATA, "part-")
-    base = bench("scaling", "euprio-goals, one process", f"{B}/euprio-goals {p}", p)
-    bench("scaling", "euprio-split -n 2 | parallel -j2 euprio-goals | euprio-cat",
+    base = bench("scaling", "euprio-goals -j2, one process, two threads", f"{B}/euprio-goals -j2 {p}", p)
+    bench("scaling", "euprio-goals -j1, one thread", f"{B}/euprio-goals -j1 {p}", p, None, base)
+    bench("scaling", "euprio-split -n 2 | parallel -j2 euprio-goals -j1 | euprio-cat",
           f"rm -f {parts}*; {B}/euprio-split -n 2 -p {parts} {p} | "
-          f"parallel -j2 '{B}/euprio-goals {{}} > {{.}}.goals' && {B}/euprio-cat {parts}*.goals",
+          f"parallel -j2 '{B}/euprio-goals -j1 {{}} > {{.}}.goals' && {B}/euprio-cat {parts}*.goals",
           p, None, base)
 
     plot()

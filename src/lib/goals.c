@@ -1425,8 +1425,8 @@ static int memo_hits(const eu_goals *G, const struct fieldplan *fp, struct at *a
 
 /* Counts the hits at one boundary, by the rules of the scan: a goal's
  * hits do not overlap. */
-static int count_at(struct acc *a, size_t f, size_t i, const char *s, size_t n, const struct pos_hit *hit,
-		    size_t nhit, eu_buf *err)
+static inline __attribute__((always_inline)) int count_at(struct acc *a, size_t f, size_t i, const char *s, size_t n,
+							    const struct pos_hit *hit, size_t nhit, eu_buf *err)
 {
 	const eu_goals *G = a->G;
 
