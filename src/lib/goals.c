@@ -11,7 +11,13 @@
  * and G9.  Terms that start otherwise are scanned the plain way, one
  * pattern per goal.  Everything is compiled and JIT-compiled once; every
  * match runs under the limits from settings.csv, and hitting one rejects
- * the record rather than hiding a goal. */
+ * the record rather than hiding a goal.
+ *
+ * Most boundaries stop at a prefilter of the first four bytes; what the
+ * terms find at the others is remembered (see struct memo), so running
+ * text, which repeats its words, seldom reaches PCRE2 at all.  The memo
+ * and the match data are per eu_goals: a thread gets its own by
+ * eu_goals_clone. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
