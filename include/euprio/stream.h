@@ -101,7 +101,8 @@ typedef struct eu_filter {
 	 * about the records just ahead of it). */
 	void *(*worker_new)(void *ctx);
 	void (*worker_free)(void *wctx);
-	/* Worker threads: 0 or 1 runs process() on the reading thread. */
+	/* Threads that run process(), the reading thread among them: 0 or 1
+	 * runs it on the reading thread alone. */
 	unsigned jobs;
 } eu_filter;
 

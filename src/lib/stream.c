@@ -312,7 +312,8 @@ unsigned eu_default_jobs(void)
 }
 
 /* Worker threads.  The reading thread copies records into batches; the
- * workers judge whole batches, taking them in order but finishing in any;
+ * workers (and the reading thread itself while the ring is full) judge
+ * whole batches, taking them in order but finishing in any;
  * the reading thread writes finished batches in input order, so the output
  * and every message are as from one thread.  The ring of batches is fixed,
  * and a batch's buffers are reused, so memory stays flat. */
