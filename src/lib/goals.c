@@ -1324,12 +1324,25 @@ static size_t mark_term(const size_t *terms, PCRE2_SPTR mark)
 	return terms[k];
 }
 
-/* One anchored match on s[0, end) at i, partial or whole. */
+/* One anchored match on s[0, end) at i, partial or whole.  With
+ * PCRE2_MATCH_INVALID_UTF, PCRE2 10.42's interpreter (EUPRIO_NO_JIT) lets
+ * an anchored pattern that fails at i go on in the next valid stretch of
+ * the subject, past an invalid byte, where the JIT code says no match: a
+ * match that starts after an invalid byte is no match at i. */
 static int match_one(const eu_goals *G, const pcre2_code *re, const char *s, size_t end, size_t i, uint32_t opt)
 {
-	if (opt)
-		return pcre2_match(re, (PCRE2_SPTR)s, end, i, opt, G->md, G->mctx);
-	return MATCH(G, re, s, end, i);
+	int m = opt ? pcre2_match(re, (PCRE2_SPTR)s, end, i, opt, G->md, G->mctx) : MATCH(G, re, s, end, i);
+	if (m >= 0) {
+		PCRE2_SIZE at = pcre2_get_ovector_pointer(G->md)[0];
+		for (size_t j = i; j < at;) {
+			utf8proc_int32_t cp;
+			utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + j, (utf8proc_ssize_t)(at - j), &cp);
+			if (k < 1)
+				return PCRE2_ERROR_NOMATCH;
+			j += (size_t)k;
+		}
+	}
+	return m;
 }
 
 /* Every goal's hit at boundary i of s[0, end): the bucket's first, then
