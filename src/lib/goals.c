@@ -998,7 +998,8 @@ static __attribute__((noinline)) void add_evidence(struct acc *a, const struct t
 
 /* Counts a hit of term k in field f at [ms, me), unless its exclude
  * pattern covers it.  Returns 0, or a PCRE2 error code. */
-static inline int count_hit(struct acc *a, size_t k, size_t f, const char *s, size_t n, size_t ms, size_t me)
+static inline __attribute__((always_inline)) int count_hit(struct acc *a, size_t k, size_t f, const char *s,
+							     size_t n, size_t ms, size_t me)
 {
 	const eu_goals *G = a->G;
 	const struct term *tm = &G->terms[k];
@@ -1545,8 +1546,18 @@ static __attribute__((noinline)) const struct memo_ent *memo_deeper(const eu_goa
 		size_t c = next_cut(G, u, n, cut, 0);
 		if (!c || c <= cut || c - i > MEMO_KEY)
 			return NULL;
-		memset(kw, 0, sizeof kw);
-		key_words(u + i, c - i, n - i, kw);
+		if (n - i >= sizeof kw) {
+			/* One copy, the tail masked and cleared. */
+			size_t k = c - i, q = k / 8;
+			memcpy(kw, u + i, sizeof kw);
+			if (k % 8)
+				kw[q++] &= ~0ull >> (64 - 8 * (k % 8));
+			for (; q < MEMO_KEY / 8; q++)
+				kw[q] = 0;
+		} else {
+			memset(kw, 0, sizeof kw);
+			key_words(u + i, c - i, n - i, kw);
+		}
 		uint64_t meta = memo_meta(prev, c - i, c == n, fp->id);
 		me = &G->memo->e[memo_slot(kw, c - i, meta)];
 		if (me->meta != meta || !same_key(me->key, kw, c - i))
