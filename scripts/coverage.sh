@@ -12,7 +12,10 @@ find "$build" -name '*.gcda' -delete
 (cd "$build" && ctest -j "$(nproc)" >"$build/ctest.log" 2>&1) || {
 	tail -30 "$build/ctest.log"; echo "coverage: the tests failed" >&2; exit 1; }
 # Tests and fuzz harnesses are not the code under test.
+# gcovr's own status, not the pipe's: an unreadable count must fail the run.
 gcovr -r "$here" --object-directory "$build" -e "$here/tests/" --print-summary \
-	-o "$build/coverage.txt" "$build" | tail -3
+	-o "$build/coverage.txt" "$build" >"$build/coverage.log" 2>&1 || {
+	tail -20 "$build/coverage.log"; echo "coverage: gcovr failed" >&2; exit 1; }
+tail -3 "$build/coverage.log"
 gcovr -r "$here" --object-directory "$build" -e "$here/tests/" "$build" | sed -n '/^File/,$p' |
 	awk 'NR <= 2 || /^src|^include/' | sort -k4 -n | head -12
