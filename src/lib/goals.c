@@ -74,7 +74,10 @@ struct prefilter {
 	uint16_t *fourth_idx;    /* [(third index) * 128 + d] -> 1 + index into fourth */
 	uint64_t (*fourth)[2];   /* ASCII bytes that can follow b, c, d */
 	uint64_t *tri;           /* bit b << 14 | c << 7 | d: the three checks in one */
+	uint64_t *quad;          /* all four levels: a bit per hashed four bytes, never a false no */
+	unsigned char all[128];  /* first bytes it does not judge */
 };
+#define QUAD_BITS 20
 
 struct fieldplan {               /* the word-boundary scan of one field */
 	int any;                 /* the field has word-start terms */
@@ -354,6 +357,11 @@ static int partial_ok(pcre2_code *re, const char *s, size_t n, pcre2_match_data 
 }
 
 /* Builds pf for the patterns re[b] by first ASCII byte b (NULL: none). */
+static inline uint32_t quad_hash(uint32_t w)
+{
+	return (w * 0x9e3779b1u) >> (32 - QUAD_BITS);
+}
+
 static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcre2_match_data *md)
 {
 	size_t nthird = 0, capthird = 0, nfourth = 0, capfourth = 0;
@@ -418,6 +426,36 @@ static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcr
 		pf->tri[pair * 2] = t ? pf->third[t - 1][0] | 1 : ~0ull;
 		pf->tri[pair * 2 + 1] = t ? pf->third[t - 1][1] : ~0ull;
 	}
+	/* Every four ASCII bytes that pass, hashed into a bit table: a hash
+	 * collision only lets a word through to the memo. */
+	pf->quad = eu_xcalloc((1u << QUAD_BITS) / 64, sizeof *pf->quad);
+	for (int b = 1; b < 0x80; b++) {
+		if (!re[b]) {
+			pf->all[b] = 1;
+			continue;
+		}
+		for (int c = 1; c < 0x80; c++) {
+			unsigned pair = (unsigned)b << 7 | (unsigned)c;
+			if (!pf->second[pair])
+				continue;
+			uint16_t t = pf->third_idx[pair];
+			for (int d = 1; d < 0x80; d++) {
+				if (t && !(pf->third[t - 1][d >> 6] >> (d & 63) & 1))
+					continue;
+				uint16_t q = t ? pf->fourth_idx[(size_t)(t - 1) * 128 + (size_t)d] : 0;
+				for (int e = 1; e < 0x80; e++) {
+					if (q && !(pf->fourth[q - 1][e >> 6] >> (e & 63) & 1))
+						continue;
+					unsigned char w4[4] = {(unsigned char)b, (unsigned char)c, (unsigned char)d,
+							       (unsigned char)e};
+					uint32_t w;
+					memcpy(&w, w4, 4);
+					uint32_t h = quad_hash(w);
+					pf->quad[h >> 6] |= 1ull << (h & 63);
+				}
+			}
+		}
+	}
 }
 
 /* May the prefilter judge terms starting with byte c?  It judges by
@@ -433,6 +471,7 @@ static int prefilter_may(int c, int looks_one_back_at_most)
 
 static void prefilter_free(struct prefilter *pf)
 {
+	free(pf->quad);
 	free(pf->tri);
 	free(pf->second);
 	free(pf->third_idx);
@@ -445,8 +484,18 @@ static void prefilter_free(struct prefilter *pf)
 static inline __attribute__((always_inline)) int prefilter_pass(const struct prefilter *pf, const unsigned char *u,
 								  size_t n, size_t i)
 {
-	/* Three ASCII bytes, the common case: one look-up decides the first
-	 * three levels, and most words stop there. */
+	/* Four ASCII bytes, none NUL, the common case: one look-up. */
+	if (i + 4 <= n) {
+		uint32_t w;
+		memcpy(&w, u + i, 4);
+		if (!((w | ((w - 0x01010101u) & ~w)) & 0x80808080u)) {
+			if (pf->all[u[i]])
+				return 1;
+			uint32_t h = quad_hash(w);
+			return (int)(pf->quad[h >> 6] >> (h & 63) & 1);
+		}
+	}
+	/* Three ASCII bytes: one look-up decides the first three levels. */
 	if (i + 2 < n && (u[i] | u[i + 1] | u[i + 2]) < 0x80) {
 		unsigned x = (unsigned)u[i] << 14 | (unsigned)u[i + 1] << 7 | u[i + 2];
 		if (!(pf->tri[x >> 6] >> (x & 63) & 1))
