@@ -132,6 +132,7 @@ struct eu_goals {
 static void word2_build(eu_goals *G);
 static struct memo *memo_new(void);
 static struct xscan *xscan_new(size_t nterms);
+static void scratch_rest(eu_goals *G);
 static void xscan_free(struct xscan *x);
 
 size_t eu_goals_nfields(const eu_goals *G) { return G->nfields; }
@@ -821,11 +822,17 @@ eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec)
 		return NULL;
 	}
 	word2_build(G);
+	scratch_rest(G);
+	return G;
+}
+
+/* The scratch beside the match data: evidence, exclude searches, memo. */
+static void scratch_rest(eu_goals *G)
+{
 	G->ev = eu_xcalloc(G->ngoals + 1, sizeof *G->ev);
 	G->xs = xscan_new(G->nterms);
 	const char *nm = getenv("EUPRIO_GOALS_NO_MEMO");
 	G->memo = !nm || !*nm || strcmp(nm, "0") == 0 ? memo_new() : NULL;
-	return G;
 }
 
 /* The per-thread part: what matching writes to. */
@@ -837,10 +844,7 @@ static void scratch_new(eu_goals *G, const pcre2_match_context *limits)
 	/* As in load_settings. */
 	G->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	pcre2_jit_stack_assign(G->mctx, NULL, G->jstack);
-	G->ev = eu_xcalloc(G->ngoals + 1, sizeof *G->ev);
-	G->xs = xscan_new(G->nterms);
-	const char *nm = getenv("EUPRIO_GOALS_NO_MEMO");
-	G->memo = !nm || !*nm || strcmp(nm, "0") == 0 ? memo_new() : NULL;
+	scratch_rest(G);
 }
 
 static void scratch_free(eu_goals *G)
