@@ -73,7 +73,6 @@ struct prefilter {
 	uint64_t (*third)[2];    /* ASCII bytes that can follow b, c */
 	uint16_t *fourth_idx;    /* [(third index) * 128 + d] -> 1 + index into fourth */
 	uint64_t (*fourth)[2];   /* ASCII bytes that can follow b, c, d */
-	uint64_t *tri;           /* bit b << 14 | c << 7 | d: the three checks in one */
 	uint64_t *quad;          /* all four levels: a bit per hashed four bytes, never a false no */
 	unsigned char all[128];  /* first bytes it does not judge */
 };
@@ -363,6 +362,30 @@ static inline uint32_t quad_hash(uint32_t w)
 	return (w * 0x9e3779b1u) >> (32 - QUAD_BITS);
 }
 
+/* The ASCII bytes that can follow the len bytes at w for a match of re to
+ * start with them (w has room for one more). */
+static void next_bytes(pcre2_code *re, char *w, size_t len, pcre2_match_data *md, uint64_t mask[2])
+{
+	mask[0] = mask[1] = 0;
+	for (int x = 1; x < 0x80; x++) {
+		w[len] = (char)x;
+		if (partial_ok(re, w, len + 1, md))
+			mask[x >> 6] |= 1ull << (x & 63);
+	}
+}
+
+/* Appends a mask to a growing table; returns its index plus one. */
+static uint16_t push_mask(uint64_t (**tab)[2], size_t *n, size_t *cap, const uint64_t mask[2])
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*tab = eu_xrealloc(*tab, *cap * sizeof **tab);
+	}
+	(*tab)[*n][0] = mask[0];
+	(*tab)[*n][1] = mask[1];
+	return (uint16_t)++*n;
+}
+
 static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcre2_match_data *md)
 {
 	size_t nthird = 0, capthird = 0, nfourth = 0, capfourth = 0;
@@ -377,19 +400,9 @@ static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcr
 			char w[4] = {(char)b, (char)c};
 			if (!(pf->second[b << 7 | c] = (unsigned char)partial_ok(re[b], w, 2, md)) || nthird == 65535)
 				continue;
-			uint64_t mask[2] = {0, 0};
-			for (int d = 1; d < 0x80; d++) {
-				w[2] = (char)d;
-				if (partial_ok(re[b], w, 3, md))
-					mask[d >> 6] |= 1ull << (d & 63);
-			}
-			if (nthird == capthird) {
-				capthird = capthird ? capthird * 2 : 256;
-				pf->third = eu_xrealloc(pf->third, capthird * sizeof *pf->third);
-			}
-			pf->third[nthird][0] = mask[0];
-			pf->third[nthird][1] = mask[1];
-			pf->third_idx[b << 7 | c] = (uint16_t)++nthird;
+			uint64_t mask[2];
+			next_bytes(re[b], w, 2, md, mask);
+			pf->third_idx[b << 7 | c] = push_mask(&pf->third, &nthird, &capthird, mask);
 		}
 	}
 	/* "for" passes three bytes of "forsk"; "forn" does not pass four. */
@@ -401,31 +414,11 @@ static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcr
 				if (!(pf->third[t - 1][d >> 6] & (1ull << (d & 63))))
 					continue;
 				char w[4] = {(char)b, (char)c, (char)d};
-				uint64_t mask[2] = {0, 0};
-				for (int e = 1; e < 0x80; e++) {
-					w[3] = (char)e;
-					if (partial_ok(re[b], w, 4, md))
-						mask[e >> 6] |= 1ull << (e & 63);
-				}
-				if (nfourth == capfourth) {
-					capfourth = capfourth ? capfourth * 2 : 256;
-					pf->fourth = eu_xrealloc(pf->fourth, capfourth * sizeof *pf->fourth);
-				}
-				pf->fourth[nfourth][0] = mask[0];
-				pf->fourth[nfourth][1] = mask[1];
-				pf->fourth_idx[(size_t)(t - 1) * 128 + (size_t)d] = (uint16_t)++nfourth;
+				uint64_t mask[2];
+				next_bytes(re[b], w, 3, md, mask);
+				pf->fourth_idx[(size_t)(t - 1) * 128 + (size_t)d] = push_mask(&pf->fourth, &nfourth, &capfourth, mask);
 			}
 		}
-	}
-	/* The first three levels folded into one bit per ASCII triple. */
-	pf->tri = eu_xcalloc((1u << 21) / 64, sizeof *pf->tri);
-	for (unsigned pair = 0; pair < 1u << 14; pair++) {
-		uint16_t t = pf->third_idx[pair];
-		if (!pf->second[pair])
-			continue;
-		/* Bits pair << 7 .. + 127: two words; d = 0 (no third byte) passes. */
-		pf->tri[pair * 2] = t ? pf->third[t - 1][0] | 1 : ~0ull;
-		pf->tri[pair * 2 + 1] = t ? pf->third[t - 1][1] : ~0ull;
 	}
 	/* Every four ASCII bytes that pass, hashed into a bit table: a hash
 	 * collision only lets a word through to the memo. */
@@ -473,7 +466,6 @@ static int prefilter_may(int c, int looks_one_back_at_most)
 static void prefilter_free(struct prefilter *pf)
 {
 	free(pf->quad);
-	free(pf->tri);
 	free(pf->second);
 	free(pf->third_idx);
 	free(pf->third);
@@ -496,18 +488,7 @@ static inline __attribute__((always_inline)) int prefilter_pass(const struct pre
 			return (int)(pf->quad[h >> 6] >> (h & 63) & 1);
 		}
 	}
-	/* Three ASCII bytes: one look-up decides the first three levels. */
-	if (i + 2 < n && (u[i] | u[i + 1] | u[i + 2]) < 0x80) {
-		unsigned x = (unsigned)u[i] << 14 | (unsigned)u[i + 1] << 7 | u[i + 2];
-		if (!(pf->tri[x >> 6] >> (x & 63) & 1))
-			return 0;
-		uint16_t t = pf->third_idx[x >> 7];
-		unsigned char e = i + 3 < n ? u[i + 3] : 0;
-		if (!t || !u[i + 2] || !e || e >= 0x80)
-			return 1;
-		uint16_t q = pf->fourth_idx[(size_t)(t - 1) * 128 + u[i + 2]];
-		return !q || (int)(pf->fourth[q - 1][e >> 6] >> (e & 63) & 1);
-	}
+	/* Otherwise level by level. */
 	if (i + 1 >= n || (u[i] | u[i + 1]) >= 0x80)
 		return 1;      /* non-ASCII pairs always pass */
 	unsigned pair = (unsigned)u[i] << 7 | u[i + 1];
