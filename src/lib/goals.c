@@ -1298,27 +1298,29 @@ static inline uint64_t mix(uint64_t h)
 	return h ^ (h >> 29);
 }
 
-/* The k bytes at p as words, zero after them, in w; reads up to avail
- * bytes at p (whole words where it may: one load instead of eight). */
+/* The k bytes at p (k at most MEMO_KEY) as the MEMO_KEY / 8 words of a key,
+ * zero after them; reads up to avail bytes at p, one copy where it may. */
 static void key_words(const unsigned char *p, size_t k, size_t avail, uint64_t *w)
 {
-	for (size_t q = 0; q * 8 < k; q++) {
+	size_t q = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (avail >= MEMO_KEY) {
+		/* One copy, the last word masked. */
+		memcpy(w, p, MEMO_KEY);
+		q = k / 8;
+		if (k % 8)
+			w[q++] &= ~0ull >> (64 - 8 * (k % 8));
+	}
+#endif
+	for (; q * 8 < k; q++) {
 		size_t take = k - q * 8 < 8 ? k - q * 8 : 8;
 		uint64_t v = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		if (avail - q * 8 >= 8) {
-			memcpy(&v, p + q * 8, 8);
-			if (take < 8)
-				v &= ~0ull >> (64 - 8 * take);
-			w[q] = v;
-			continue;
-		}
-#endif
 		for (size_t b = 0; b < take; b++)
 			v |= (uint64_t)p[q * 8 + b] << (8 * b);
 		w[q] = v;
 	}
-	(void)avail;
+	for (; q < MEMO_KEY / 8; q++)
+		w[q] = 0;
 }
 
 /* Everything of a key but its text, in one word: the character before,
@@ -1447,7 +1449,6 @@ static int memo_hits(const eu_goals *G, const struct fieldplan *fp, struct at *a
 			if (!c || c <= from || c - at->i > MEMO_KEY)
 				return -1;
 			at->cut[L] = c;
-			memset(at->key[L], 0, sizeof at->key[L]);
 			key_words(u + at->i, c - at->i, n - at->i, at->key[L]);
 			at->ncut++;
 		}
@@ -1580,18 +1581,7 @@ static __attribute__((noinline)) const struct memo_ent *memo_deeper(const eu_goa
 		size_t c = next_cut(G, u, n, cut, 0);
 		if (!c || c <= cut || c - i > MEMO_KEY)
 			return NULL;
-		if (n - i >= sizeof kw) {
-			/* One copy, the tail masked and cleared. */
-			size_t k = c - i, q = k / 8;
-			memcpy(kw, u + i, sizeof kw);
-			if (k % 8)
-				kw[q++] &= ~0ull >> (64 - 8 * (k % 8));
-			for (; q < MEMO_KEY / 8; q++)
-				kw[q] = 0;
-		} else {
-			memset(kw, 0, sizeof kw);
-			key_words(u + i, c - i, n - i, kw);
-		}
+		key_words(u + i, c - i, n - i, kw);
 		uint64_t meta = memo_meta(prev, c - i, c == n, fp->id);
 		me = &G->memo->e[memo_slot(kw, c - i, meta)];
 		if (me->meta != meta || !same_key(me->key, kw, c - i))
