@@ -356,22 +356,52 @@ static int partial_ok(pcre2_code *re, const char *s, size_t n, pcre2_match_data 
 	return pr >= 0 || pr == PCRE2_ERROR_PARTIAL;
 }
 
-/* Builds pf for the patterns re[b] by first ASCII byte b (NULL: none). */
 static inline uint32_t quad_hash(uint32_t w)
 {
 	return (w * 0x9e3779b1u) >> (32 - QUAD_BITS);
 }
 
+static inline int upper(int x)
+{
+	return x >= 'A' && x <= 'Z';
+}
+
+/* Does the pattern match an ASCII letter in either case alike?  All are
+ * compiled caseless, which covers literals, classes, escapes and back
+ * references; only a property (\p{Lu}), a POSIX class ([:upper:]) or an
+ * inline option that may switch caselessness off ((?-i), (?^), and to be
+ * safe any option letter or named construct after "(?") can tell the
+ * cases apart. */
+static int fold_safe(const char *pat)
+{
+	for (const char *p = pat; *p; p++) {
+		if (p[0] == '\\' && p[1]) {
+			if (p[1] == 'p' || p[1] == 'P')
+				return 0;
+			p++;
+		} else if (p[0] == '[' && p[1] == ':') {
+			return 0;
+		} else if (p[0] == '(' && p[1] == '?' &&
+			   (p[2] == '-' || p[2] == '^' || ((p[2] | 0x20) >= 'a' && (p[2] | 0x20) <= 'z'))) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* The ASCII bytes that can follow the len bytes at w for a match of re to
- * start with them (w has room for one more). */
-static void next_bytes(pcre2_code *re, char *w, size_t len, pcre2_match_data *md, uint64_t mask[2])
+ * start with them (w has room for one more).  With fold, an upper-case
+ * letter answers as its lower case does. */
+static void next_bytes(pcre2_code *re, char *w, size_t len, pcre2_match_data *md, int fold, uint64_t mask[2])
 {
 	mask[0] = mask[1] = 0;
 	for (int x = 1; x < 0x80; x++) {
 		w[len] = (char)x;
-		if (partial_ok(re, w, len + 1, md))
+		if (!(fold && upper(x)) && partial_ok(re, w, len + 1, md))
 			mask[x >> 6] |= 1ull << (x & 63);
 	}
+	for (int x = 'A'; fold && x <= 'Z'; x++)
+		mask[x >> 6] |= (mask[(x | 0x20) >> 6] >> ((x | 0x20) & 63) & 1) << (x & 63);
 }
 
 /* Appends a mask to a growing table; returns its index plus one. */
@@ -386,40 +416,60 @@ static uint16_t push_mask(uint64_t (**tab)[2], size_t *n, size_t *cap, const uin
 	return (uint16_t)++*n;
 }
 
-static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcre2_match_data *md)
+/* Builds pf for the patterns re[b] by first ASCII byte b (NULL: none).
+ * fold: the patterns match an ASCII letter in either case alike (see
+ * fold_safe), so a prefix with upper-case letters shares the answers of
+ * its lower-case twin and half the partial matches are saved. */
+static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcre2_match_data *md, int fold)
 {
 	size_t nthird = 0, capthird = 0, nfourth = 0, capfourth = 0;
+	uint16_t *pair_of = NULL;        /* third index -> its pair, to extend it */
 
 	pf->second = eu_xmalloc(1 << 14);
 	memset(pf->second, 1, 1 << 14);
 	pf->third_idx = eu_xcalloc(1 << 14, sizeof *pf->third_idx);
-	for (int b = 0; b < 0x80; b++) {
-		if (!re[b])
-			continue;
-		for (int c = 1; c < 0x80; c++) {
-			char w[4] = {(char)b, (char)c};
-			if (!(pf->second[b << 7 | c] = (unsigned char)partial_ok(re[b], w, 2, md)) || nthird == 65535)
-				continue;
-			uint64_t mask[2];
-			next_bytes(re[b], w, 2, md, mask);
-			pf->third_idx[b << 7 | c] = push_mask(&pf->third, &nthird, &capthird, mask);
+	/* Twice: pairs without an upper-case letter first, which the others
+	 * then copy. */
+	for (int round = 0; round < 2; round++) {
+		for (int b = 0; b < 0x80; b++) {
+			for (int c = 1; re[b] && c < 0x80; c++) {
+				int lb = upper(b) ? b | 0x20 : b, lc = upper(c) ? c | 0x20 : c;
+				int twin = fold && (lb != b || lc != c) && re[lb] == re[b];
+				if (round != twin)
+					continue;
+				if (twin) {
+					pf->second[b << 7 | c] = pf->second[lb << 7 | lc];
+					pf->third_idx[b << 7 | c] = pf->third_idx[lb << 7 | lc];
+					continue;
+				}
+				char w[4] = {(char)b, (char)c};
+				if (!(pf->second[b << 7 | c] = (unsigned char)partial_ok(re[b], w, 2, md)) ||
+				    nthird == 65535)
+					continue;
+				uint64_t mask[2];
+				next_bytes(re[b], w, 2, md, fold, mask);
+				pf->third_idx[b << 7 | c] = push_mask(&pf->third, &nthird, &capthird, mask);
+				pair_of = eu_xrealloc(pair_of, (nthird + 1) * sizeof *pair_of);
+				pair_of[nthird - 1] = (uint16_t)(b << 7 | c);
+			}
 		}
 	}
 	/* "for" passes three bytes of "forsk"; "forn" does not pass four. */
 	pf->fourth_idx = eu_xcalloc(nthird * 128 + 1, sizeof *pf->fourth_idx);
-	for (int b = 0; b < 0x80; b++) {
-		for (int c = 1; re[b] && c < 0x80; c++) {
-			uint16_t t = pf->third_idx[b << 7 | c];
-			for (int d = 1; t && d < 0x80 && nfourth < 65535; d++) {
-				if (!(pf->third[t - 1][d >> 6] & (1ull << (d & 63))))
-					continue;
-				char w[4] = {(char)b, (char)c, (char)d};
-				uint64_t mask[2];
-				next_bytes(re[b], w, 3, md, mask);
-				pf->fourth_idx[(size_t)(t - 1) * 128 + (size_t)d] = push_mask(&pf->fourth, &nfourth, &capfourth, mask);
-			}
+	for (size_t t = 0; t < nthird; t++) {
+		int b = pair_of[t] >> 7;
+		for (int d = 1; d < 0x80 && nfourth < 65535; d++) {
+			if (!(pf->third[t][d >> 6] & (1ull << (d & 63))) || (fold && upper(d)))
+				continue;
+			char w[4] = {(char)b, (char)(pair_of[t] & 0x7f), (char)d};
+			uint64_t mask[2];
+			next_bytes(re[b], w, 3, md, fold, mask);
+			pf->fourth_idx[t * 128 + (size_t)d] = push_mask(&pf->fourth, &nfourth, &capfourth, mask);
 		}
+		for (int d = 'A'; fold && d <= 'Z'; d++)
+			pf->fourth_idx[t * 128 + (size_t)d] = pf->fourth_idx[t * 128 + (size_t)(d | 0x20)];
 	}
+	free(pair_of);
 	/* Every four ASCII bytes that pass, hashed into a bit table: a hash
 	 * collision only lets a word through to the memo. */
 	pf->quad = eu_xcalloc((1u << QUAD_BITS) / 64, sizeof *pf->quad);
@@ -631,7 +681,10 @@ static int build_combos(eu_goals *G)
 			for (int c = 0; c < 0x80; c++)
 				if (fp->first[c] >= 0 && prefilter_may(c, fp->buckets[fp->first[c]].memo_ok))
 					by_first[c] = fp->buckets[fp->first[c]].re;
-			prefilter_build(&fp->pre, by_first, pmd);
+			int fold = 1;
+			for (size_t i = 0; i < n; i++)
+				fold &= fold_safe(G->terms[list[i]].pattern);
+			prefilter_build(&fp->pre, by_first, pmd, fold);
 			size_t *gl = eu_xcalloc(n + 1, sizeof *gl);
 			for (size_t g = 0; g < G->ngoals && fp->any; g++) {
 				size_t m = 0;

@@ -496,6 +496,50 @@ static void test_memo_term_of_several_words(void **s)
 	rm_config(dir);
 }
 
+
+/* The prefilter lets an upper-case prefix share its lower-case twin's
+ * answers only when no term tells the cases apart.  A term that does
+ * ((?-i), a property, a POSIX class) must still find its upper-case
+ * words and skip the lower-case ones; the shipped terms, which fold,
+ * must find upper-case and mixed-case words. */
+static void test_prefilter_letter_case(void **s)
+{
+	(void)s;
+	static const char *const terms[] = {
+		"G1,1,summary,\\b(?-i:EUF)und\\w*\n",
+		"G1,1,summary,\\b\\p{Lu}\\p{Lu}fund\\w*\n",
+		"G1,1,summary,\\b[[:upper:]]{2}Fund\\w*\n",
+	};
+	for (size_t i = 0; i < sizeof terms / sizeof *terms; i++) {
+		char spec[200];
+		snprintf(spec, sizeof spec, "goal,weight,fields,pattern\n%sG2,1,summary,\\bgrøn\\w*\n", terms[i]);
+		char *dir = mini_config(spec, "100000");
+		eu_goals *g = eu_goals_load(dir);
+		assert_non_null(g);
+		const char *text = "EUFunds, Grønne EUfunds";
+		char *got = run_all(g, text, strlen(text));
+		if (!strstr(got, "G1 summary@0+7:") || !strstr(got, "G2 summary@9+"))
+			fail_msg("term %zu: %s", i, got);
+		if (i == 0 && strstr(got, "@16+"))
+			fail_msg("term %zu matched the wrong case: %s", i, got);
+		free(got);
+		eu_goals_free(g);
+		rm_config(dir);
+	}
+	static const char *const pairs[][2] = {
+		{"ROBOTTEKNOLOGI i ÆLDREPLEJEN", "robotteknologi i ældreplejen"},
+		{"CO2-Reduktion og KlimaTilpasning", "co2-reduktion og klimatilpasning"},
+		{"LONG-TERM UNEMPLOYED YOUNG PEOPLE", "long-term unemployed young people"},
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+		char *want = goals_of("summary", pairs[i][1]);
+		if (!*want)
+			fail_msg("\"%s\" serves no goal", pairs[i][1]);
+		expect("summary", pairs[i][0], want);
+		free(want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_memo_changes_nothing),
 		cmocka_unit_test(test_memo_and_look_behind),
 		cmocka_unit_test(test_memo_term_of_several_words),
+		cmocka_unit_test(test_prefilter_letter_case),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
