@@ -41,6 +41,8 @@ typedef struct eu_stream {
 	/* per-record scratch */
 	const char **v;
 	size_t *len;
+	const char *span;    /* the last record's values from its input, back */
+	size_t span_len;     /* to back (eu_row.span); v points into it or at "" */
 } eu_stream;
 
 /* Opens every path (none: stdin; "-": stdin) and reads the headers.  An

@@ -647,6 +647,13 @@ int eu_reader_next(eu_reader *r, eu_row *row)
 		r->fptr[i] = r->arena.p + r->foff[q->first + i];
 	row->n = q->n;
 	row->f = r->fptr;
+	row->span = NULL;
+	row->span_len = 0;
+	if (q->n) {
+		size_t last = q->first + q->n - 1;
+		row->span = r->arena.p + r->foff[q->first];
+		row->span_len = r->foff[last] + r->flen[last] + 1 - r->foff[q->first];
+	}
 	row->len = r->flen + q->first;
 	row->line = q->line;
 	row->bad = NULL;

@@ -2,6 +2,7 @@
  * headers, and the generic driver every record filter runs on. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -139,6 +140,8 @@ int eu_stream_next(eu_stream *s, eu_rec *rec)
 		rec->bad = row.bad;
 		rec->first = row.n ? row.f[0] : "";
 		rec->first_len = row.n ? row.len[0] : 0;
+		s->span = row.span;
+		s->span_len = row.span_len;
 		return 1;
 	}
 	return 0;
@@ -388,11 +391,25 @@ static size_t batch_fill(struct batch *b, eu_stream *s, size_t nowned)
 		r->val = b->n * s->ncols;
 		r->file = rec.file;
 		r->line = rec.line;
+		/* The record's values in one copy: the reader keeps them back
+		 * to back.  A column the input lacks is "" and points at the
+		 * span's last NUL. */
+		size_t base = b->data.len;
+		uintptr_t lo = (uintptr_t)s->span, hi = lo + s->span_len;
+		if (s->span)
+			eu_buf_add(&b->data, s->span, s->span_len);
 		for (size_t c = 0; c < s->ncols; c++) {
-			b->voff[r->val + c] = b->data.len;
+			uintptr_t at = (uintptr_t)rec.v[c];
 			b->vlen[r->val + c] = rec.len[c];
-			eu_buf_add(&b->data, rec.v[c], rec.len[c]);
-			eu_buf_addc(&b->data, '\0');
+			if (s->span && at >= lo && at + rec.len[c] < hi) {
+				b->voff[r->val + c] = base + (at - lo);
+			} else if (s->span && !rec.len[c]) {
+				b->voff[r->val + c] = b->data.len - 1;
+			} else {
+				b->voff[r->val + c] = b->data.len;
+				eu_buf_add(&b->data, rec.v[c], rec.len[c]);
+				eu_buf_addc(&b->data, '\0');
+			}
 		}
 		r->bad = (size_t)-1;
 		if (rec.bad) {
@@ -400,10 +417,15 @@ static size_t batch_fill(struct batch *b, eu_stream *s, size_t nowned)
 			eu_buf_adds(&b->data, rec.bad);
 			eu_buf_addc(&b->data, '\0');
 		}
-		r->first = b->data.len;
 		r->first_len = rec.first_len;
-		eu_buf_add(&b->data, rec.first ? rec.first : "", rec.first_len);
-		eu_buf_addc(&b->data, '\0');
+		uintptr_t fat = (uintptr_t)rec.first;
+		if (s->span && fat >= lo && fat + rec.first_len < hi) {
+			r->first = base + (fat - lo);
+		} else {
+			r->first = b->data.len;
+			eu_buf_add(&b->data, rec.first ? rec.first : "", rec.first_len);
+			eu_buf_addc(&b->data, '\0');
+		}
 		b->n++;
 	}
 	return b->n;
