@@ -540,6 +540,34 @@ static void test_prefilter_letter_case(void **s)
 	}
 }
 
+/* Words longer than the scan's blocks of 32 bytes and its look-ahead of
+ * 32 more: where one starts, ends or runs through both, the boundaries
+ * around it are found as in short text. */
+static void test_long_words(void **s)
+{
+	(void)s;
+	char text[400], want[200];
+	for (size_t pad = 0; pad < 70; pad += 3) {
+		for (size_t len = 28; len < 140; len += 9) {
+			/* pad spaces, a word of len letters, then "robotter" */
+			memset(text, ' ', pad);
+			memset(text + pad, 'x', len);
+			strcpy(text + pad + len, " robotter");
+			char *alone = goals_of("summary", "robotter");
+			snprintf(want, sizeof want, "%s", alone);
+			free(alone);
+			expect("summary", text, want);
+			/* the term's word itself long: robot + len letters */
+			memcpy(text + pad, "robot", 5);
+			expect("summary", text, want);
+			/* and glued to the long word: no word start, no match */
+			memset(text + pad, 'x', 5);
+			text[pad + len] = 'x';
+			expect("summary", text, "");
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_memo_and_look_behind),
 		cmocka_unit_test(test_memo_term_of_several_words),
 		cmocka_unit_test(test_prefilter_letter_case),
+		cmocka_unit_test(test_long_words),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
