@@ -29,6 +29,11 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+/* A 32-byte mask where the processor has AVX2, chosen at run time. */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
+#define EU_AVX2 1
+#include <immintrin.h>
+#endif
 
 #include "euprio/config.h"
 #include "euprio/diag.h"
@@ -122,6 +127,7 @@ struct eu_goals {
 	 * Latin Extended, Greek, Cyrillic), by (lead - 0xC2) << 6 | trail. */
 	unsigned char word2[30 << 6];
 	int c3_letters;          /* \w holds every C3 xx but × and ÷ (see block_words) */
+	int avx2;                /* scan with scan_field_avx2 */
 	struct memo *memo;       /* NULL: EUPRIO_GOALS_NO_MEMO */
 	eu_buf *ev;              /* per goal: evidence scratch, reused */
 	struct xscan *xs;        /* where each exclude pattern's search stands */
@@ -1162,6 +1168,11 @@ static void word2_build(eu_goals *G)
 	for (unsigned t = 0; t < 64; t++)
 		if (G->word2[(0xc3 - 0xc2) << 6 | t] != (t != 0x17 && t != 0x37))
 			G->c3_letters = 0;
+#ifdef EU_AVX2
+	/* EUPRIO_GOALS_NO_AVX2=1 tries the SSE2 scan where AVX2 would run. */
+	const char *na = getenv("EUPRIO_GOALS_NO_AVX2");
+	G->avx2 = __builtin_cpu_supports("avx2") && (!na || !*na || strcmp(na, "0") == 0);
+#endif
 }
 
 /* The character at u[i]: 1 a word character, 0 not, -1 an invalid byte
@@ -1634,6 +1645,43 @@ static inline __attribute__((always_inline)) unsigned block_words32(const unsign
 }
 #endif
 
+#ifdef EU_AVX2
+/* block_words32 in one pass.  It also judges a C3 at byte 15 whose second
+ * byte is at 16, which the two halves cannot; either answer is right. */
+__attribute__((target("avx2"))) static inline unsigned block_words32_avx2(const unsigned char *p, uint32_t *wm)
+{
+	__m256i v = _mm256_loadu_si256((const __m256i *)p);
+	__m256i low = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+	__m256i alpha = _mm256_and_si256(_mm256_cmpgt_epi8(low, _mm256_set1_epi8('a' - 1)),
+					 _mm256_cmpgt_epi8(_mm256_set1_epi8('z' + 1), low));
+	__m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8('0' - 1)),
+					 _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), v));
+	__m256i word = _mm256_or_si256(_mm256_or_si256(alpha, digit), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')));
+	uint32_t m = (uint32_t)_mm256_movemask_epi8(word);
+	uint32_t hi = (uint32_t)_mm256_movemask_epi8(v);
+
+	if (hi) {
+		uint32_t c3 = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xc3)));
+		uint32_t cont = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8((char)0xc0), v));
+		uint32_t sign = (uint32_t)_mm256_movemask_epi8(
+			_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0x97)),
+					_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xb7))));
+		uint32_t lead = c3 & (cont >> 1);
+		uint32_t pair = lead | (lead << 1);
+		uint32_t bad = hi & ~pair;
+		uint32_t nonletter = (lead << 1) & sign;
+		m |= pair & ~(nonletter | nonletter >> 1);
+		if (bad) {
+			unsigned q = (unsigned)__builtin_ctz(bad);
+			*wm = m & ((1u << q) - 1);
+			return q;
+		}
+	}
+	*wm = m;
+	return 32;
+}
+#endif
+
 #if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /* memo_fast past a first word that begins a term of several ("long-term
  * unemployed"): the next cuts, as memo_hits makes them. */
@@ -1749,10 +1797,18 @@ static __attribute__((noinline)) int visit(struct acc *a, const struct fieldplan
 }
 
 
+#ifdef EU_AVX2
+#define BLOCK32(wide, p, wm) ((wide) ? block_words32_avx2(p, wm) : block_words32(p, wm))
+#else
+#define BLOCK32(wide, p, wm) ((void)(wide), block_words32(p, wm))
+#endif
+
 /* The word-boundary scan of one field: see the top of this file.  The
  * boundaries are the field's start and where it changes between word and
- * other characters; 32 bytes are classed at once where the mask can. */
-static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const char *s, size_t n, eu_buf *err)
+ * other characters; 32 bytes are classed at once where the mask can, by
+ * AVX2 when wide.  Inlined into one function per instruction set. */
+static inline __attribute__((always_inline)) int scan_body(struct acc *a, const struct fieldplan *fp, size_t f,
+							   const char *s, size_t n, eu_buf *err, const int wide)
 {
 	const eu_goals *G = a->G;
 	const unsigned char *u = (const unsigned char *)s;
@@ -1771,11 +1827,11 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 			if (next_ok)
 				wm = next_wm;
 			else
-				q = block_words32(u + i, &wm);
+				q = BLOCK32(wide, u + i, &wm);
 			if (q == 32) {
 				/* The next block too, so that a word running into it
 				 * has its end known here; the loop takes it over. */
-				next_ok = i + 64 <= n && block_words32(u + i + 32, &next_wm) == 32;
+				next_ok = i + 64 <= n && BLOCK32(wide, u + i + 32, &next_wm) == 32;
 				uint64_t both = wm | (next_ok ? (uint64_t)next_wm << 32 : 0);
 				unsigned span = next_ok ? 64 : 32;
 				uint32_t bnd = wm ^ (wm << 1 | (prev == 1));
@@ -1819,6 +1875,19 @@ static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const
 	return 0;
 }
 
+static int scan_field(struct acc *a, const struct fieldplan *fp, size_t f, const char *s, size_t n, eu_buf *err)
+{
+	return scan_body(a, fp, f, s, n, err, 0);
+}
+
+#ifdef EU_AVX2
+__attribute__((target("avx2"))) static int scan_field_avx2(struct acc *a, const struct fieldplan *fp, size_t f,
+							   const char *s, size_t n, eu_buf *err)
+{
+	return scan_body(a, fp, f, s, n, err, 1);
+}
+#endif
+
 int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *len,
 		    eu_goals_result *res, eu_buf *err, eu_goals_hit_fn hit, void *hctx)
 {
@@ -1849,6 +1918,11 @@ int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *le
 		for (size_t g = 0; g < G->ngoals; g++)
 			a.last_end[g] = 0;
 		G->xs->gen++;
+#ifdef EU_AVX2
+		if (G->use[f]->any && G->avx2)
+			rc = scan_field_avx2(&a, G->use[f], f, text[f], len[f], err);
+		else
+#endif
 		if (G->use[f]->any)
 			rc = scan_field(&a, G->use[f], f, text[f], len[f], err);
 		/* Terms that need not start at a boundary: the plain way. */

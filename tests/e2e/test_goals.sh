@@ -1,5 +1,5 @@
 # euprio-goals end to end: the output and the messages are the same on any
-# number of threads and with or without the memo, on samples, on a
+# number of threads, with or without the memo and AVX2, on samples, on a
 # generated stream of many batches with bad rows among good ones, on two
 # inputs, and on real descriptions from ../shared/data/real; --jobs faults;
 # a closed stdout and a full disk with worker threads running.
@@ -14,10 +14,11 @@ run() {
 	set -e
 }
 
-# all_same LABEL INPUT...: -j1 without memo is the reference.
+# all_same LABEL INPUT...: -j1 without memo, scanning with SSE2 where the
+# processor has AVX2, is the reference.
 all_same() {
 	label=$1; shift
-	run ref env EUPRIO_GOALS_NO_MEMO=1 euprio-goals -j1 "$@"
+	run ref env EUPRIO_GOALS_NO_MEMO=1 EUPRIO_GOALS_NO_AVX2=1 euprio-goals -j1 "$@"
 	[ -s "$T/ref.out" ] && pass || fail "$label: no output"
 	for j in 1 2 3 8; do
 		run j$j euprio-goals -j $j "$@"
@@ -27,6 +28,8 @@ all_same() {
 	done
 	run nomemo2 env EUPRIO_GOALS_NO_MEMO=1 euprio-goals -j 2 "$@"
 	same "$T/nomemo2.out" "$T/ref.out" "$label: stdout without memo, -j 2"
+	run noavx2 env EUPRIO_GOALS_NO_AVX2=1 euprio-goals -j 2 "$@"
+	same "$T/noavx2.out" "$T/ref.out" "$label: stdout without AVX2, -j 2"
 }
 
 all_same samples "$SAMPLES/records.csv"

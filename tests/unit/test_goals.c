@@ -346,8 +346,10 @@ static char *run_all(eu_goals *g, const char *text, size_t n)
 static eu_goals *load_without_memo(const char *dir)
 {
 	setenv("EUPRIO_GOALS_NO_MEMO", "1", 1);
+	setenv("EUPRIO_GOALS_NO_AVX2", "1", 1);
 	eu_goals *g = eu_goals_load(dir);
 	unsetenv("EUPRIO_GOALS_NO_MEMO");
+	unsetenv("EUPRIO_GOALS_NO_AVX2");
 	return g;
 }
 
@@ -542,30 +544,51 @@ static void test_prefilter_letter_case(void **s)
 
 /* Words longer than the scan's blocks of 32 bytes and its look-ahead of
  * 32 more: where one starts, ends or runs through both, the boundaries
- * around it are found as in short text. */
+ * around it are found as in short text; with the AVX2 mask and the SSE2
+ * one.  The long word cycles through every kind of word character, so
+ * that each of them in turn stands next to a term. */
 static void test_long_words(void **s)
 {
 	(void)s;
+	static const char *const wc[] = {
+		"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s",
+		"t", "u", "v", "w", "x", "y", "z", "A", "M", "Z", "0", "5", "9", "_", "æ", "ø", "å", "Æ", "Ø",
+		"Å", "é", "ü", "ß", "À", "ÿ",
+	};
+	const size_t nwc = sizeof wc / sizeof *wc;
 	char text[400], want[200];
-	for (size_t pad = 0; pad < 70; pad += 3) {
-		for (size_t len = 28; len < 140; len += 9) {
-			/* pad spaces, a word of len letters, then "robotter" */
-			memset(text, ' ', pad);
-			memset(text + pad, 'x', len);
-			strcpy(text + pad + len, " robotter");
-			char *alone = goals_of("summary", "robotter");
-			snprintf(want, sizeof want, "%s", alone);
-			free(alone);
-			expect("summary", text, want);
-			/* the term's word itself long: robot + len letters */
-			memcpy(text + pad, "robot", 5);
-			expect("summary", text, want);
-			/* and glued to the long word: no word start, no match */
-			memset(text + pad, 'x', 5);
-			text[pad + len] = 'x';
-			expect("summary", text, "");
+	eu_goals *shipped = G;
+	setenv("EUPRIO_GOALS_NO_AVX2", "1", 1);
+	eu_goals *sse2 = eu_goals_load(SRCDIR "/config");
+	unsetenv("EUPRIO_GOALS_NO_AVX2");
+	assert_non_null(sse2);
+	char *alone = goals_of("summary", "robotter");
+	snprintf(want, sizeof want, "%s", alone);
+	free(alone);
+	for (int v = 0; v < 2; v++) {
+		G = v ? sse2 : shipped;
+		size_t k = 0;
+		for (size_t pad = 0; pad < 70; pad += 3) {
+			for (size_t len = 28; len < 140; len += 5) {
+				/* pad spaces, a word of about len bytes, then " robotter" */
+				size_t at = pad;
+				memset(text, ' ', pad);
+				while (at < pad + len)
+					for (const char *c = wc[k++ % nwc]; *c; c++)
+						text[at++] = *c;
+				strcpy(text + at, " robotter");
+				expect("summary", text, want);
+				/* glued to the long word: no word start, no match */
+				memmove(text + at, text + at + 1, strlen(text + at + 1) + 1);
+				expect("summary", text, "");
+				/* the term's word itself long: robot + the letters */
+				memmove(text + pad, "robot", 5);
+				expect("summary", text, want);
+			}
 		}
 	}
+	G = shipped;
+	eu_goals_free(sse2);
 }
 
 int main(void)
