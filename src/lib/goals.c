@@ -131,6 +131,9 @@ struct eu_goals {
 	struct memo *memo;       /* NULL: EUPRIO_GOALS_NO_MEMO */
 	eu_buf *ev;              /* per goal: evidence scratch, reused */
 	struct xscan *xs;        /* where each exclude pattern's search stands */
+	double *tw;              /* per term: best weighted hit in this record, 0 between */
+	unsigned char *seen;     /* per term: hit in this record, 0 between */
+	uint32_t *touched;       /* the terms hit in this record */
 	int is_clone;            /* owns only the scratch below the terms */
 };
 
@@ -256,7 +259,10 @@ static int load_terms(eu_goals *G, const char *dir, const char *file, const char
 		}
 		tm->goal = g;
 		tm->line = t.rows[r].line;
-		if (eu_table_number(&t, r, cw, -100, 100, &tm->weight) < 0) {
+		/* A term's best hit counts, and nothing is below none: a
+		 * negative weight could never count.  exclude is the way to
+		 * say where a term does not hold. */
+		if (eu_table_number(&t, r, cw, 0, 100, &tm->weight) < 0) {
 			rc = -1;
 			continue;
 		}
@@ -871,6 +877,9 @@ static void scratch_rest(eu_goals *G)
 {
 	G->ev = eu_xcalloc(G->ngoals + 1, sizeof *G->ev);
 	G->xs = xscan_new(G->nterms);
+	G->tw = eu_xcalloc(G->nterms + 1, sizeof *G->tw);
+	G->seen = eu_xcalloc(G->nterms + 1, sizeof *G->seen);
+	G->touched = eu_xcalloc(G->nterms + 1, sizeof *G->touched);
 	const char *nm = getenv("EUPRIO_GOALS_NO_MEMO");
 	G->memo = !nm || !*nm || strcmp(nm, "0") == 0 ? memo_new() : NULL;
 }
@@ -895,6 +904,9 @@ static void scratch_free(eu_goals *G)
 	pcre2_match_data_free(G->xmd);
 	free(G->memo);
 	xscan_free(G->xs);
+	free(G->tw);
+	free(G->seen);
+	free(G->touched);
 	for (size_t g = 0; G->ev && g < G->ngoals; g++)
 		eu_buf_free(&G->ev[g]);
 	free(G->ev);
@@ -1051,6 +1063,9 @@ static int excluded(const eu_goals *G, size_t k, const char *text, size_t len, s
 struct acc {
 	const eu_goals *G;
 	double *tw;              /* per term: best weighted hit, 0 if none */
+	unsigned char *seen;     /* per term: hit yet */
+	uint32_t *touched;       /* the terms hit, so that only they are summed and reset */
+	size_t ntouched;
 	eu_buf *ev;              /* per goal: evidence text */
 	size_t *last_end;        /* per goal and field: where its last hit ended */
 	eu_goals_hit_fn hit;
@@ -1108,8 +1123,11 @@ static inline __attribute__((always_inline)) int count_hit(struct acc *a, size_t
 	if (a->hit)
 		a->hit(a->hctx, G->ids[tm->goal], G->fields[f], ms, s + ms, me - ms, tm->file, tm->line, tm->pattern, tm->weight);
 	double w = tm->weight * (tm->unweighted ? 1 : G->fweight[f]);
-	if (a->tw[k] == 0)
+	if (!a->seen[k]) {
+		a->seen[k] = 1;
+		a->touched[a->ntouched++] = (uint32_t)k;
 		add_evidence(a, tm, f, s, ms, me);
+	}
 	if (w > a->tw[k])
 		a->tw[k] = w;
 	return 0;
@@ -1891,19 +1909,15 @@ __attribute__((target("avx2"))) static int scan_field_avx2(struct acc *a, const 
 int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *len,
 		    eu_goals_result *res, eu_buf *err, eu_goals_hit_fn hit, void *hctx)
 {
-	double best[512];
 	size_t ends[64];
-	struct acc a = {.G = G, .hit = hit, .hctx = hctx};
+	struct acc a = {.G = G, .tw = G->tw, .seen = G->seen, .touched = G->touched, .hit = hit, .hctx = hctx};
 	int rc = 0;
 
-	a.tw = G->nterms <= 512 ? best : eu_xcalloc(G->nterms, sizeof *a.tw);
 	a.last_end = G->ngoals <= 64 ? ends : eu_xcalloc(G->ngoals, sizeof *a.last_end);
 	if (!res->score)
 		res->score = eu_xcalloc(G->ngoals, sizeof *res->score);
 	for (size_t g = 0; g < G->ngoals; g++)
 		res->score[g] = 0;
-	for (size_t k = 0; k < G->nterms; k++)
-		a.tw[k] = 0;
 	eu_buf_clear(&res->goals);
 	eu_buf_clear(&res->strength);
 	eu_buf_clear(&res->evidence);
@@ -1953,9 +1967,23 @@ int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *le
 			}
 		}
 	}
-	if (rc == 0) {
-		for (size_t k = 0; k < G->nterms; k++)
+	/* Summed in term order, whatever order they were hit in: a sum of
+	 * doubles depends on its order, and a record's few hits sort fast. */
+	for (size_t t = 1; t < a.ntouched; t++) {
+		uint32_t k = a.touched[t];
+		size_t j = t;
+		for (; j > 0 && a.touched[j - 1] > k; j--)
+			a.touched[j] = a.touched[j - 1];
+		a.touched[j] = k;
+	}
+	for (size_t t = 0; t < a.ntouched; t++) {
+		size_t k = a.touched[t];
+		if (rc == 0)
 			res->score[G->terms[k].goal] += a.tw[k];
+		a.tw[k] = 0;
+		a.seen[k] = 0;
+	}
+	if (rc == 0) {
 		for (size_t g = 0; g < G->ngoals; g++) {
 			if (G->extra[g] || res->score[g] < G->threshold || res->score[g] <= 0)
 				continue;
@@ -1974,8 +2002,6 @@ int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *le
 			eu_buf_add(&res->evidence, a.ev[g].p, a.ev[g].len);
 		}
 	}
-	if (a.tw != best)
-		free(a.tw);
 	if (a.last_end != ends)
 		free(a.last_end);
 	return rc;

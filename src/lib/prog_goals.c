@@ -145,7 +145,12 @@ static int process(void *vctx, const eu_rec *rec, eu_owned *out, eu_buf *reason)
 		return 0;
 	}
 	eu_buf_add(&out->val[0], c->res.goals.p, c->res.goals.len);
-	eu_buf_printf(&out->val[1], "%zu", c->res.count);
+	char num[24], *q = num + sizeof num;
+	size_t count = c->res.count;
+	do
+		*--q = (char)('0' + count % 10);
+	while (count /= 10);
+	eu_buf_add(&out->val[1], q, (size_t)(num + sizeof num - q));
 	eu_buf_add(&out->val[2], c->res.strength.p, c->res.strength.len);
 	eu_buf_add(&out->val[3], c->res.evidence.p, c->res.evidence.len);
 	if (c->kidx >= 0)

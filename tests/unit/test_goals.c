@@ -235,12 +235,14 @@ static void test_bad_pattern_names_line_and_offset(void **s)
 	assert_non_null(strstr(d, "goal_terms.csv:3:4: pattern does not compile: missing closing parenthesis at offset 9"));
 	rm_config(dir);
 
-	dir = mini_config("goal,weight,fields,pattern\nG9,1,summary,x\nG1,x,summary,y\nG1,1,,z\nG1,1,summary,a*\n", "100000");
+	dir = mini_config("goal,weight,fields,pattern\nG9,1,summary,x\nG1,x,summary,y\nG1,1,,z\nG1,1,summary,a*\n"
+			  "G1,-1,summary,w\n", "100000");
 	capture();
 	assert_null(eu_goals_load(dir));
 	d = captured();
 	assert_non_null(strstr(d, "goal_terms.csv:2:1: unknown goal 'G9'"));
 	assert_non_null(strstr(d, "goal_terms.csv:3:2: 'x' is not a number"));
+	assert_non_null(strstr(d, "goal_terms.csv:6:2: -1 is out of range (0 to 100)"));
 	assert_non_null(strstr(d, "goal_terms.csv:4:3: a term needs at least one field"));
 	assert_non_null(strstr(d, "goal_terms.csv:5:4: pattern matches the empty string"));
 	rm_config(dir);
@@ -591,6 +593,40 @@ static void test_long_words(void **s)
 	eu_goals_free(sse2);
 }
 
+/* A term of weight 0 shows where it matched but adds nothing, once per
+ * record like any term; and the terms' weights are summed in term order
+ * whatever order the text hits them in. */
+static void test_zero_weight_and_sum_order(void **s)
+{
+	(void)s;
+	char *dir = mini_config("goal,weight,fields,pattern\n"
+				"G1,0,summary,\\bnote\\b\n"
+				"G1,1,summary,\\bkey\\b\n"
+				"G2,0.1,summary,\\balpha\\b\n"
+				"G2,0.2,summary,\\bbeta\\b\n"
+				"G2,0.7,summary,\\bgamma\\b\n", "100000");
+	eu_goals *g = eu_goals_load(dir);
+	assert_non_null(g);
+	const char *texts[] = {"note, key note and note", "alpha beta gamma", "gamma beta alpha", "beta gamma alpha"};
+	char *first = NULL;
+	for (size_t i = 0; i < 4; i++) {
+		char *got = run_all(g, texts[i], strlen(texts[i]));
+		if (i == 0 && !strstr(got, "| G1:1 | G1: note (summary), key (summary) |"))
+			fail_msg("%s", got);
+		/* strength, from the second '|' on to the third */
+		char *st = strchr(strchr(got, '|') + 1, '|');
+		if (i == 1)
+			first = strndup(st, (size_t)(strchr(st + 1, '|') - st));
+		else if (i > 1 && strncmp(st, first, strlen(first)) != 0)
+			fail_msg("text %zu: %s against %s", i, st, first);
+		free(got);
+	}
+	assert_non_null(strstr(first, "G2:1"));
+	free(first);
+	eu_goals_free(g);
+	rm_config(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -610,6 +646,7 @@ int main(void)
 		cmocka_unit_test(test_memo_term_of_several_words),
 		cmocka_unit_test(test_prefilter_letter_case),
 		cmocka_unit_test(test_long_words),
+		cmocka_unit_test(test_zero_weight_and_sum_order),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
