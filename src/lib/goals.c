@@ -1331,6 +1331,21 @@ static void at_init(struct at *at, const eu_goals *G, const unsigned char *u, si
 		at->prev = at->prev << 8 | u[q];
 }
 
+#ifdef __SSE2__
+/* The ASCII word characters (letters, digits, _) among 16 bytes. */
+static inline unsigned ascii_words(__m128i v)
+{
+	__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	/* Signed compares: bytes from 0x80 fall outside every ASCII range. */
+	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+				      _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i word = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+	return (unsigned)_mm_movemask_epi8(word);
+}
+#endif
+
 /* After the next word from j (or the word ending at wend): its end and
  * the one character after it; 0 when an invalid sequence is on the way. */
 static size_t next_cut(const eu_goals *G, const unsigned char *u, size_t n, size_t j, size_t wend)
@@ -1351,6 +1366,15 @@ static size_t next_cut(const eu_goals *G, const unsigned char *u, size_t n, size
 			j += l;
 		}
 		while (j < n) {
+#ifdef __SSE2__
+			/* ASCII word characters, 16 at a time while they last */
+			while (j + 16 <= n) {
+				unsigned m = ascii_words(_mm_loadu_si128((const __m128i *)(u + j)));
+				j += m == 0xffffu ? 16 : (unsigned)__builtin_ctz(~m);
+				if (m != 0xffffu)
+					break;
+			}
+#endif
 			while (j < n && byte_class[u[j]] == 1)
 				j++;      /* ASCII word characters */
 			if (j >= n || u[j] < 0x80)
@@ -1413,17 +1437,44 @@ static inline uint64_t memo_meta(uint32_t prev, size_t klen, int end, unsigned p
 }
 
 /* The slot of a key: one multiply per word. */
+static const uint64_t memo_mul[MEMO_KEY / 8] = {
+	0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
+	0xd6e8feb86659fd93ull, 0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull,
+};
+
 static inline size_t memo_slot(const uint64_t *key, size_t klen, uint64_t meta)
 {
-	static const uint64_t mul[MEMO_KEY / 8] = {
-		0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
-		0xd6e8feb86659fd93ull, 0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull,
-	};
 	uint64_t h = meta * 0x94d049bb133111ebull;
 	for (size_t q = 0; q * 8 < klen; q++)
-		h ^= key[q] * mul[q];
+		h ^= key[q] * memo_mul[q];
 	h ^= h >> 31;
 	return (size_t)((h * 0xbf58476d1ce4e5b9ull) >> (64 - MEMO_BITS));
+}
+
+/* memo_slot of a key of at most 16 bytes, without the loop: the second
+ * word is 0 for a key of 8 bytes or less, and adds nothing then. */
+static inline size_t memo_slot16(const uint64_t k[2], uint64_t meta)
+{
+	uint64_t h = meta * 0x94d049bb133111ebull ^ k[0] * memo_mul[0] ^ k[1] * memo_mul[1];
+	h ^= h >> 31;
+	return (size_t)((h * 0xbf58476d1ce4e5b9ull) >> (64 - MEMO_BITS));
+}
+
+/* The key of the klen bytes at u + i, klen at most 16, as key_words makes
+ * it: one 16-byte copy where the text allows. */
+static inline void key16(const unsigned char *u, size_t n, size_t i, size_t klen, uint64_t k[2])
+{
+	k[0] = k[1] = 0;
+	if (i + 16 <= n)
+		memcpy(k, u + i, 16);
+	else
+		memcpy(k, u + i, klen);
+	if (klen <= 8) {
+		k[0] &= ~0ull >> (64 - 8 * klen);
+		k[1] = 0;
+	} else if (klen < 16) {
+		k[1] &= ~0ull >> (64 - 8 * (klen - 8));
+	}
 }
 
 static inline int same_key(const uint64_t *a, const uint64_t *b, size_t k)
@@ -1617,14 +1668,7 @@ static int try_at(struct acc *a, const struct fieldplan *fp, size_t f, struct at
 static unsigned block_words(const unsigned char *p, unsigned *wm)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)p);
-	__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	/* Signed compares: bytes from 0x80 fall outside every ASCII range. */
-	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
-				      _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
-	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-	__m128i word = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
-	unsigned m = (unsigned)_mm_movemask_epi8(word);
+	unsigned m = ascii_words(v);
 	unsigned hi = (unsigned)_mm_movemask_epi8(v);
 
 	if (hi) {
@@ -1714,11 +1758,18 @@ static __attribute__((noinline)) const struct memo_ent *memo_deeper(const eu_goa
 		size_t c = next_cut(G, u, n, cut, 0);
 		if (!c || c <= cut || c - i > MEMO_KEY)
 			return NULL;
-		key_words(u + i, c - i, n - i, kw);
 		uint64_t meta = memo_meta(prev, c - i, c == n, fp->id);
-		me = &G->memo->e[memo_slot(kw, c - i, meta)];
-		if (me->meta != meta || !same_key(me->key, kw, c - i))
-			return NULL;
+		if (c - i <= 16) {
+			key16(u, n, i, c - i, kw);
+			me = &G->memo->e[memo_slot16(kw, meta)];
+			if (me->meta != meta || me->key[0] != kw[0] || me->key[1] != kw[1])
+				return NULL;
+		} else {
+			key_words(u + i, c - i, n - i, kw);
+			me = &G->memo->e[memo_slot(kw, c - i, meta)];
+			if (me->meta != meta || !same_key(me->key, kw, c - i))
+				return NULL;
+		}
 		if (me->state != M_PARTIAL)
 			return me;
 		cut = c;
@@ -1745,20 +1796,11 @@ memo_fast(const eu_goals *G, const struct fieldplan *fp, const unsigned char *u,
 	klen = wend - i + dl;
 	if (klen > 16)
 		return NULL;
-	uint64_t k[2] = {0, 0};
-	if (i + 16 <= n)
-		memcpy(k, u + i, 16);
-	else
-		memcpy(k, u + i, klen);
-	if (klen <= 8) {
-		k[0] &= ~0ull >> (64 - 8 * klen);
-		k[1] = 0;
-	} else if (klen < 16) {
-		k[1] &= ~0ull >> (64 - 8 * (klen - 8));
-	}
+	uint64_t k[2];
+	key16(u, n, i, klen, k);
 	uint32_t prev = i ? u[i - 1] : PREV_START;
 	uint64_t meta = memo_meta(prev, klen, i + klen == n, fp->id);
-	const struct memo_ent *me = &G->memo->e[memo_slot(k, klen, meta)];
+	const struct memo_ent *me = &G->memo->e[memo_slot16(k, meta)];
 	if (me->meta != meta || me->key[0] != k[0] || me->key[1] != k[1])
 		return NULL;
 	return me->state == M_PARTIAL ? memo_deeper(G, fp, u, n, i, i + klen, prev) : me;
