@@ -262,27 +262,29 @@ static void judge(const eu_filter *f, void *ctx, const eu_plan *plan, const eu_r
 }
 
 /* Reports a rejected record and writes the output row. */
-static void emit(struct emit_state *es, int *status, const eu_plan *plan, const eu_rec *rec,
-		 const eu_owned *out, eu_buf *reason, int rejected, int blank, eu_writer *w)
+/* The message and status of a rejected record, in input order. */
+static void emit_note(struct emit_state *es, int *status, const eu_rec *rec, const eu_buf *reason, int blank)
 {
-	if (rejected) {
-		if (!reason->len)
-			eu_buf_adds(reason, "rejected without a reason (bug)");
-		eu_status_raise(status, EU_EXIT_BADREC);
-		if (rec->file != es->last_file) {
-			es->last_file = rec->file;
-			es->shown = 0;
-		}
-		if (eu_diag_max_per_file == 0 || es->shown < eu_diag_max_per_file) {
-			es->shown++;
-			if (es->id_col >= 0 && rec->len[es->id_col] && !blank)
-				eu_warn_at(rec->file, rec->line, "record %s: %s", rec->v[es->id_col], reason->p);
-			else
-				eu_warn_at(rec->file, rec->line, "%s", reason->p);
-		} else {
-			es->hidden++;
-		}
+	eu_status_raise(status, EU_EXIT_BADREC);
+	if (rec->file != es->last_file) {
+		es->last_file = rec->file;
+		es->shown = 0;
 	}
+	if (eu_diag_max_per_file == 0 || es->shown < eu_diag_max_per_file) {
+		es->shown++;
+		if (es->id_col >= 0 && rec->len[es->id_col] && !blank)
+			eu_warn_at(rec->file, rec->line, "record %s: %s", rec->v[es->id_col], reason->p);
+		else
+			eu_warn_at(rec->file, rec->line, "%s", reason->p);
+	} else {
+		es->hidden++;
+	}
+}
+
+/* The output row of a record; origin is scratch.  Any thread may make it. */
+static void emit_row(const eu_plan *plan, const eu_rec *rec, const eu_owned *out, const eu_buf *reason,
+		     int rejected, int blank, eu_writer *w, eu_buf *origin)
+{
 	for (size_t i = 0; i < plan->nout; i++) {
 		long src = plan->src[i];
 		if (src < 0) {
@@ -295,9 +297,9 @@ static void emit(struct emit_state *es, int *status, const eu_plan *plan, const 
 			if (rec->len[src])
 				eu_write_field(w, rec->v[src], rec->len[src], 0);
 			else {
-				eu_buf_clear(&es->origin);
-				eu_origin_format(&es->origin, rec->file, rec->line);
-				eu_write_field(w, es->origin.p, es->origin.len, 0);
+				eu_buf_clear(origin);
+				eu_origin_format(origin, rec->file, rec->line);
+				eu_write_field(w, origin->p, origin->len, 0);
 			}
 		} else if (blank) {
 			eu_write_field(w, "", 0, 0);
@@ -306,6 +308,17 @@ static void emit(struct emit_state *es, int *status, const eu_plan *plan, const 
 		}
 	}
 	eu_write_end(w);
+}
+
+static void emit(struct emit_state *es, int *status, const eu_plan *plan, const eu_rec *rec,
+		 const eu_owned *out, eu_buf *reason, int rejected, int blank, eu_writer *w)
+{
+	if (rejected) {
+		if (!reason->len)
+			eu_buf_adds(reason, "rejected without a reason (bug)");
+		emit_note(es, status, rec, reason, blank);
+	}
+	emit_row(plan, rec, out, reason, rejected, blank, w, &es->origin);
 }
 
 unsigned eu_default_jobs(void)
@@ -337,6 +350,8 @@ struct batch {
 	size_t *voff, *vlen, vcap;
 	struct brec *r;
 	eu_buf *out, *reason;    /* n * nowned, and n */
+	eu_buf rows;             /* the output rows, made by the thread that judged */
+	size_t *row_end;         /* n: where each record's row ends in rows */
 	size_t rcap;
 	enum { B_FREE, B_FILLED, B_TAKEN, B_DONE } state;
 };
@@ -354,9 +369,17 @@ struct pool {
 	size_t ncols;
 };
 
+/* What a thread that judges needs of its own. */
+struct judging {
+	void *ctx;
+	eu_writer *rows;         /* a memory writer */
+	eu_buf origin;
+	const char **v;          /* ncols places */
+};
+
 struct worker {
 	struct pool *P;
-	void *ctx;
+	struct judging J;
 	pthread_t th;
 };
 
@@ -369,6 +392,7 @@ static void batch_grow(struct batch *b, size_t nrec, size_t ncols, size_t nowned
 		memset(b->out + b->rcap * nowned, 0, (cap - b->rcap) * nowned * sizeof *b->out);
 		b->reason = eu_xrealloc(b->reason, cap * sizeof *b->reason);
 		memset(b->reason + b->rcap, 0, (cap - b->rcap) * sizeof *b->reason);
+		b->row_end = eu_xrealloc(b->row_end, cap * sizeof *b->row_end);
 		b->rcap = cap;
 	}
 	if (nrec * ncols > b->vcap) {
@@ -449,23 +473,47 @@ static void batch_rec(const struct batch *b, size_t k, size_t ncols, const char 
 }
 
 /* Judges every record of b with the context ctx; v has ncols places. */
-static void judge_batch(const struct pool *P, void *ctx, struct batch *b, const char **v)
+/* Judges every record of b and makes its output rows, so that the
+ * writing thread only copies bytes it reads in order. */
+static void judge_batch(const struct pool *P, struct judging *J, struct batch *b)
 {
 	size_t nowned = P->f->nowned;
 
+	eu_buf_clear(&b->rows);
+	eu_writer_mem_bind(J->rows, &b->rows);
 	for (size_t k = 0; k < b->n; k++) {
 		eu_rec rec;
 		eu_owned out = {nowned, b->out + k * nowned};
-		batch_rec(b, k, P->ncols, v, &rec);
-		judge(P->f, ctx, P->plan, &rec, &out, &b->reason[k], &b->r[k].rejected, &b->r[k].blank);
+		struct brec *r = &b->r[k];
+		batch_rec(b, k, P->ncols, J->v, &rec);
+		judge(P->f, J->ctx, P->plan, &rec, &out, &b->reason[k], &r->rejected, &r->blank);
+		if (r->rejected && !b->reason[k].len)
+			eu_buf_adds(&b->reason[k], "rejected without a reason (bug)");
+		emit_row(P->plan, &rec, &out, &b->reason[k], r->rejected, r->blank, J->rows, &J->origin);
+		b->row_end[k] = eu_writer_mem_len(J->rows);
 	}
+	eu_writer_mem_unbind(J->rows);
+}
+
+static void judging_init(struct judging *J, void *ctx, const eu_writer *w, size_t ncols)
+{
+	J->ctx = ctx;
+	J->rows = eu_writer_mem(w);
+	J->origin = (eu_buf)EU_BUF_INIT;
+	J->v = eu_xcalloc(ncols + 1, sizeof *J->v);
+}
+
+static void judging_free(struct judging *J)
+{
+	eu_writer_close(J->rows);
+	eu_buf_free(&J->origin);
+	free(J->v);
 }
 
 static void *work(void *arg)
 {
 	struct worker *W = arg;
 	struct pool *P = W->P;
-	const char **v = eu_xcalloc(P->ncols + 1, sizeof *v);
 
 	for (;;) {
 		pthread_mutex_lock(&P->mu);
@@ -478,13 +526,12 @@ static void *work(void *arg)
 		struct batch *b = &P->ring[P->taken++ % P->nring];
 		b->state = B_TAKEN;
 		pthread_mutex_unlock(&P->mu);
-		judge_batch(P, W->ctx, b, v);
+		judge_batch(P, &W->J, b);
 		pthread_mutex_lock(&P->mu);
 		b->state = B_DONE;
 		pthread_cond_signal(&P->done);
 		pthread_mutex_unlock(&P->mu);
 	}
-	free(v);
 	return NULL;
 }
 
@@ -508,16 +555,20 @@ static int run_parallel(const eu_filter *f, void *ctx, eu_stream *s, const eu_pl
 	P.ring = eu_xcalloc(P.nring, sizeof *P.ring);
 	for (unsigned i = 0; i < nw; i++) {
 		W[i].P = &P;
-		W[i].ctx = f->worker_new(ctx);
-		if (!W[i].ctx || pthread_create(&W[i].th, NULL, work, &W[i]) != 0) {
-			if (W[i].ctx)
-				f->worker_free(W[i].ctx);
+		void *wctx = f->worker_new(ctx);
+		if (!wctx)
+			break;
+		judging_init(&W[i].J, wctx, w, s->ncols);
+		if (pthread_create(&W[i].th, NULL, work, &W[i]) != 0) {
+			f->worker_free(wctx);
+			judging_free(&W[i].J);
 			break;
 		}
 		started++;
 	}
 	if (started) {
-		const char **v = eu_xcalloc(s->ncols + 1, sizeof *v);
+		struct judging J;
+		judging_init(&J, ctx, w, s->ncols);
 		unsigned long written = 0;
 		int eof = 0, failed = 0;
 		for (;;) {
@@ -527,11 +578,13 @@ static int run_parallel(const eu_filter *f, void *ctx, eu_stream *s, const eu_pl
 				struct batch *b = &P.ring[written % P.nring];
 				pthread_mutex_unlock(&P.mu);
 				for (size_t k = 0; k < b->n && !failed; k++) {
-					eu_rec rec;
-					eu_owned out = {nowned, b->out + k * nowned};
-					batch_rec(b, k, s->ncols, v, &rec);
-					emit(es, &s->status, plan, &rec, &out, &b->reason[k], b->r[k].rejected,
-					     b->r[k].blank, w);
+					if (b->r[k].rejected) {
+						eu_rec rec;
+						batch_rec(b, k, s->ncols, J.v, &rec);
+						emit_note(es, &s->status, &rec, &b->reason[k], b->r[k].blank);
+					}
+					size_t from = k ? b->row_end[k - 1] : 0;
+					eu_write_raw(w, b->rows.p + from, b->row_end[k] - from);
 					failed = eu_writer_error(w) != 0;
 				}
 				pthread_mutex_lock(&P.mu);
@@ -548,7 +601,7 @@ static int run_parallel(const eu_filter *f, void *ctx, eu_stream *s, const eu_pl
 					struct batch *b = &P.ring[P.taken++ % P.nring];
 					b->state = B_TAKEN;
 					pthread_mutex_unlock(&P.mu);
-					judge_batch(&P, ctx, b, v);
+					judge_batch(&P, &J, b);
 					pthread_mutex_lock(&P.mu);
 					b->state = B_DONE;
 				} else {
@@ -571,7 +624,7 @@ static int run_parallel(const eu_filter *f, void *ctx, eu_stream *s, const eu_pl
 			pthread_cond_signal(&P.work);
 			pthread_mutex_unlock(&P.mu);
 		}
-		free(v);
+		judging_free(&J);
 		pthread_mutex_lock(&P.mu);
 		P.stop = 1;
 		pthread_cond_broadcast(&P.work);
@@ -579,7 +632,8 @@ static int run_parallel(const eu_filter *f, void *ctx, eu_stream *s, const eu_pl
 	}
 	for (unsigned i = 0; i < started; i++) {
 		pthread_join(W[i].th, NULL);
-		f->worker_free(W[i].ctx);
+		f->worker_free(W[i].J.ctx);
+		judging_free(&W[i].J);
 	}
 	for (size_t q = 0; q < P.nring; q++) {
 		struct batch *b = &P.ring[q];
@@ -588,6 +642,8 @@ static int run_parallel(const eu_filter *f, void *ctx, eu_stream *s, const eu_pl
 		for (size_t k = 0; k < b->rcap; k++)
 			eu_buf_free(&b->reason[k]);
 		eu_buf_free(&b->data);
+		eu_buf_free(&b->rows);
+		free(b->row_end);
 		free(b->out);
 		free(b->reason);
 		free(b->r);

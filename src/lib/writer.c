@@ -18,7 +18,8 @@ struct eu_writer {
 	char *name;
 	eu_writer_opts o;
 	char *buf;
-	size_t len;
+	size_t len, cap;         /* cap: WBUF, or a memory writer's room */
+	eu_buf *sink;            /* a memory writer's buffer, while bound */
 	int err;             /* errno of the first failure, 0 if none */
 	int col;             /* fields written in the current row */
 	unsigned char special[256]; /* bytes that force quoting */
@@ -37,6 +38,7 @@ eu_writer *eu_writer_fdopen(int fd, const char *name, const eu_writer_opts *opts
 		w->o.delim = ',';
 	w->special['"'] = w->special['\n'] = w->special['\r'] = w->special[w->o.delim] = 1;
 	w->buf = eu_xmalloc(WBUF);
+	w->cap = WBUF;
 	return w;
 }
 
@@ -58,9 +60,9 @@ const char *eu_writer_name(const eu_writer *w)
 static void put_raw(eu_writer *w, const char *s, size_t n)
 {
 	while (!w->err && n) {
-		if (w->len == WBUF && eu_writer_flush(w) < 0)
+		if (w->len == w->cap && eu_writer_flush(w) < 0)
 			return;
-		size_t k = WBUF - w->len;
+		size_t k = w->cap - w->len;
 		if (k > n)
 			k = n;
 		memcpy(w->buf + w->len, s, k);
@@ -72,7 +74,7 @@ static void put_raw(eu_writer *w, const char *s, size_t n)
 
 static inline void put_char(eu_writer *w, char c)
 {
-	if (w->len == WBUF && eu_writer_flush(w) < 0)
+	if (w->len == w->cap && eu_writer_flush(w) < 0)
 		return;
 	w->buf[w->len++] = c;
 }
@@ -195,6 +197,17 @@ int eu_writer_flush(eu_writer *w)
 {
 	size_t off = 0;
 
+	if (w->fd < 0) {
+		/* A memory writer grows its buffer instead; one byte is kept
+		 * for eu_buf's terminating NUL. */
+		if (!w->sink)
+			return 0;
+		w->sink->len = w->len;
+		eu_buf_reserve(w->sink, w->len < 4096 ? 4096 : w->len);
+		w->buf = w->sink->p;
+		w->cap = w->sink->cap - 1;
+		return 0;
+	}
 	if (w->err) {
 		errno = w->err;
 		return -1;
@@ -214,8 +227,57 @@ int eu_writer_flush(eu_writer *w)
 	return 0;
 }
 
+eu_writer *eu_writer_mem(const eu_writer *like)
+{
+	eu_writer *w = eu_xcalloc(1, sizeof *w);
+
+	w->fd = -1;
+	w->name = eu_xstrdup(like->name);
+	w->o = like->o;
+	memcpy(w->special, like->special, sizeof w->special);
+	w->bom_done = 1;
+	return w;
+}
+
+void eu_writer_mem_bind(eu_writer *w, eu_buf *sink)
+{
+	w->sink = sink;
+	w->buf = sink->p;
+	w->len = sink->len;
+	w->cap = sink->cap ? sink->cap - 1 : 0;
+	w->col = 0;
+}
+
+size_t eu_writer_mem_len(const eu_writer *w)
+{
+	return w->len;
+}
+
+void eu_writer_mem_unbind(eu_writer *w)
+{
+	if (!w->sink)
+		return;
+	w->sink->len = w->len;
+	if (w->sink->p)
+		w->sink->p[w->len] = '\0';
+	w->sink = NULL;
+	w->buf = NULL;
+	w->len = w->cap = 0;
+}
+
+void eu_write_raw(eu_writer *w, const char *s, size_t len)
+{
+	put_raw(w, s, len);
+}
+
 int eu_writer_close(eu_writer *w)
 {
+	if (w->fd < 0) {
+		eu_writer_mem_unbind(w);
+		free(w->name);
+		free(w);
+		return 0;
+	}
 	int rc = eu_writer_flush(w);
 	int e = errno;
 
