@@ -1881,20 +1881,28 @@ static inline __attribute__((always_inline)) int scan_body(struct acc *a, const 
 
 	while (i < n) {
 #ifdef __SSE2__
-		if (i >= plain_until && i + 32 <= n && G->c3_letters) {
-			uint32_t wm;
+		if (i >= plain_until && G->c3_letters) {
+			uint32_t wm, valid = ~0u;
 			unsigned q = 32;
-			if (next_ok)
+			if (next_ok) {
 				wm = next_wm;
-			else
+			} else if (i + 32 <= n) {
 				q = BLOCK32(wide, u + i, &wm);
+			} else {
+				/* The field's last bytes (a short field's all), padded
+				 * with NULs, which are not word characters. */
+				unsigned char tail[32] = {0};
+				memcpy(tail, u + i, n - i);
+				q = BLOCK32(wide, tail, &wm);
+				valid = (1u << (n - i)) - 1;
+			}
 			if (q == 32) {
 				/* The next block too, so that a word running into it
 				 * has its end known here; the loop takes it over. */
 				next_ok = i + 64 <= n && BLOCK32(wide, u + i + 32, &next_wm) == 32;
 				uint64_t both = wm | (next_ok ? (uint64_t)next_wm << 32 : 0);
 				unsigned span = next_ok ? 64 : 32;
-				uint32_t bnd = wm ^ (wm << 1 | (prev == 1));
+				uint32_t bnd = (wm ^ (wm << 1 | (prev == 1))) & valid;
 				if (prev == 2)
 					bnd |= 1;
 				/* Where no term starts with a non-word character, only

@@ -627,6 +627,27 @@ static void test_zero_weight_and_sum_order(void **s)
 	rm_config(dir);
 }
 
+/* A field's last bytes, and a short field's all, are classed in a
+ * NUL-padded copy of 32 bytes: a term at every place in them, glued to a
+ * word or not, before a cut-off character or a × at the very end. */
+static void test_field_tails(void **s)
+{
+	(void)s;
+	static const char *const ends[] = {"", " ", "\xc3", "\xc3\xa6", "\xc3\x97", "\xe2\x80", "!"};
+	char text[120];
+	for (size_t e = 0; e < sizeof ends / sizeof *ends; e++) {
+		for (size_t o = 0; o < 40; o++) {
+			memset(text, ' ', o);
+			snprintf(text + o, sizeof text - o, "klima%s", ends[e]);
+			expect("summary", text, "G8");      /* \bklima\w* */
+			if (o) {
+				text[o - 1] = 'x';
+				expect("summary", text, "");
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -646,6 +667,7 @@ int main(void)
 		cmocka_unit_test(test_memo_term_of_several_words),
 		cmocka_unit_test(test_prefilter_letter_case),
 		cmocka_unit_test(test_long_words),
+		cmocka_unit_test(test_field_tails),
 		cmocka_unit_test(test_zero_weight_and_sum_order),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
