@@ -22,6 +22,9 @@ typedef struct eu_goals_spec {
 	const char *extra_terms_file;
 	const char *extra_goal_col;
 	const char *extra_weight_col;
+	/* Threads for the JIT compilations, most of the load time: 0 or 1
+	 * for this one alone. */
+	unsigned jobs;
 } eu_goals_spec;
 
 /* Loads goals.csv, goal_terms.csv and settings.csv.  Every pattern is
@@ -29,6 +32,8 @@ typedef struct eu_goals_spec {
  * PCRE2 offset; then the terms of each goal are combined per field and
  * JIT-compiled once.  NULL after messages. */
 eu_goals *eu_goals_load(const char *dir);
+/* The same on up to jobs threads. */
+eu_goals *eu_goals_load_jobs(const char *dir, unsigned jobs);
 eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec);
 /* The index of a goal (or group) id, or -1. */
 long eu_goals_index(const eu_goals *G, const char *id);

@@ -20,6 +20,8 @@
  * eu_goals_clone. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +100,7 @@ struct fieldplan {               /* the word-boundary scan of one field */
 	unsigned char memo_ok[256]; /* by first byte: every pattern tried there may be remembered */
 	unsigned id;             /* its field's index: names it in the memo */
 	int nonword_first;       /* some term can start with a non-word byte */
+	int fold;                /* no term tells letter cases apart (fold_safe) */
 };
 
 struct eu_goals {
@@ -322,8 +325,86 @@ static int starts_at_boundary(const char *pat)
 	return strncmp(pat, "\\b", 2) == 0 || pat[0] == '^';
 }
 
-/* Joins terms into one alternation, each tagged with its mark. */
-static pcre2_code *combine(eu_goals *G, const size_t *terms, size_t n, uint32_t extra, eu_buf *pat)
+/* The JIT compilations of loading, run together at the end of it, on as
+ * many threads as the caller allows: they are most of the load time. */
+struct jit_job {
+	pcre2_code *re;
+	uint32_t modes;          /* PCRE2_JIT_COMPLETE, and maybe PARTIAL_HARD */
+	int ok;                  /* the complete mode compiled */
+};
+
+struct jit_list {
+	struct jit_job *v;
+	size_t n, cap;
+	size_t next;             /* the next job to take, shared */
+};
+
+static void jit_later(struct jit_list *L, pcre2_code *re, uint32_t modes)
+{
+	if (L->n == L->cap) {
+		L->cap = L->cap ? L->cap * 2 : 64;
+		L->v = eu_xrealloc(L->v, L->cap * sizeof *L->v);
+	}
+	L->v[L->n++] = (struct jit_job){re, modes, 0};
+}
+
+static void *jit_work(void *arg)
+{
+	struct jit_list *L = arg;
+
+	for (;;) {
+		size_t i = __atomic_fetch_add(&L->next, 1, __ATOMIC_RELAXED);
+		if (i >= L->n)
+			return NULL;
+		struct jit_job *j = &L->v[i];
+		/* The complete mode alone first: whether it compiled decides
+		 * how matches are run (see combine). */
+		j->ok = eu_jit_modes(j->re, PCRE2_JIT_COMPLETE);
+		if (j->modes != PCRE2_JIT_COMPLETE)
+			eu_jit_modes(j->re, j->modes);
+	}
+}
+
+static int pattern_size(const pcre2_code *re)
+{
+	size_t sz = 0;
+	pcre2_pattern_info(re, PCRE2_INFO_SIZE, &sz);
+	return sz > INT32_MAX ? INT32_MAX : (int)sz;
+}
+
+static int by_size_down(const void *a, const void *b)
+{
+	return pattern_size(((const struct jit_job *)b)->re) - pattern_size(((const struct jit_job *)a)->re);
+}
+
+/* Runs every job, the largest first, on up to threads threads (this one
+ * among them); returns 0 when all compiled their complete mode. */
+static int jit_all(struct jit_list *L, unsigned threads)
+{
+	pthread_t th[7];
+	unsigned started = 0;
+
+	qsort(L->v, L->n, sizeof *L->v, by_size_down);
+	eu_jit_modes(NULL, 0);   /* reads EUPRIO_NO_JIT before any thread does */
+	L->next = 0;
+	if (threads > 8)
+		threads = 8;
+	while (started + 1 < threads && started + 1 < L->n && pthread_create(&th[started], NULL, jit_work, L) == 0)
+		started++;
+	jit_work(L);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	int rc = 0;
+	for (size_t i = 0; i < L->n; i++)
+		if (!L->v[i].ok)
+			rc = -1;
+	return rc;
+}
+
+/* Joins terms into one alternation, each tagged with its mark; its JIT
+ * compilation in the given modes is left to jit_all. */
+static pcre2_code *combine(eu_goals *G, const size_t *terms, size_t n, uint32_t extra, eu_buf *pat,
+			   struct jit_list *later, uint32_t modes)
 {
 	int err;
 	PCRE2_SIZE off;
@@ -351,10 +432,7 @@ static pcre2_code *combine(eu_goals *G, const size_t *terms, size_t n, uint32_t 
 		eu_warn_at(G->terms_path, 0, "the terms do not combine: %s", (char *)msg);
 		return NULL;
 	}
-	/* One pattern without JIT (disabled, or unsupported) sends every
-	 * match through pcre2_match. */
-	if (!eu_jit(re))
-		G->nojit = 1;
+	jit_later(later, re, modes);
 	return re;
 }
 
@@ -589,10 +667,40 @@ static int memo_safe(const eu_goals *G, const pcre2_code *re, const size_t *term
 	return 1;
 }
 
-static int build_combos(eu_goals *G)
+/* After the JIT compilations: the prefilter, by partial matches of the
+ * buckets, and what the scan may skip or remember by first byte. */
+static void plan_finish(struct fieldplan *fp)
+{
+	pcre2_match_data *md = pcre2_match_data_create(2, NULL);
+	pcre2_code *by_first[128] = {0};
+
+	for (int c = 0; c < 0x80; c++)
+		if (fp->first[c] >= 0 && prefilter_may(c, fp->buckets[fp->first[c]].memo_ok))
+			by_first[c] = fp->buckets[fp->first[c]].re;
+	prefilter_build(&fp->pre, by_first, md, fp->fold);
+	for (int b = 0; b < 256; b++) {
+		if (fp->first[b] < 0)
+			continue;
+		/* The non-word characters a 16-byte block holds are ASCII,
+		 * and × and ÷ (C3 97, C3 B7): can a term start with one? */
+		if (b < 0x80 ? !prefilter_may(b, 1)
+		    : b == 0xc3 && (!fp->buckets[fp->first[b]].memo_ok ||
+				    partial_ok(fp->buckets[fp->first[b]].re, "\xc3\x97", 2, md) ||
+				    partial_ok(fp->buckets[fp->first[b]].re, "\xc3\xb7", 2, md)))
+			fp->nonword_first = 1;
+		int ok = fp->buckets[fp->first[b]].memo_ok;
+		for (size_t r = fp->recheck_at[b]; r < fp->recheck_at[b + 1]; r++)
+			ok &= fp->gmemo[fp->recheck[r]];
+		fp->memo_ok[b] = (unsigned char)ok;
+	}
+	pcre2_match_data_free(md);
+}
+
+static int build_combos(eu_goals *G, unsigned threads)
 {
 	eu_buf pat = EU_BUF_INIT;
 	size_t *list = eu_xcalloc(G->nterms + 1, sizeof *list);
+	struct jit_list later = {0};
 	int rc = 0;
 
 	G->combos = eu_xcalloc(G->ngoals * G->nfields + 1, sizeof *G->combos);
@@ -676,27 +784,21 @@ static int build_combos(eu_goals *G)
 					bk->term = eu_xcalloc(m, sizeof *bk->term);
 					memcpy(bk->term, set, m * sizeof *set);
 					bk->nterm = m;
-					bk->re = combine(G, set, m, PCRE2_ANCHORED, &pat);
+					/* The prefilter is built by partial matches:
+					 * JIT them too, or loading takes a third of a second. */
+					bk->re = combine(G, set, m, PCRE2_ANCHORED, &pat, &later,
+							 PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
 					if (!bk->re)
 						rc = -1;
-					/* The filters below are built by partial matches:
-					 * JIT them too, or loading takes a third of a second. */
-					eu_jit_modes(bk->re, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
 					bk->memo_ok = memo_safe(G, bk->re, set, m);
 				}
 				fp->first[b] = (short)q;
 			}
 			free(set);
 			free(can);
-			pcre2_match_data *pmd = pcre2_match_data_create(2, NULL);
-			pcre2_code *by_first[128] = {0};
-			for (int c = 0; c < 0x80; c++)
-				if (fp->first[c] >= 0 && prefilter_may(c, fp->buckets[fp->first[c]].memo_ok))
-					by_first[c] = fp->buckets[fp->first[c]].re;
-			int fold = 1;
+			fp->fold = 1;
 			for (size_t i = 0; i < n; i++)
-				fold &= fold_safe(G->terms[list[i]].pattern);
-			prefilter_build(&fp->pre, by_first, pmd, fold);
+				fp->fold &= fold_safe(G->terms[list[i]].pattern);
 			size_t *gl = eu_xcalloc(n + 1, sizeof *gl);
 			for (size_t g = 0; g < G->ngoals && fp->any; g++) {
 				size_t m = 0;
@@ -704,8 +806,8 @@ static int build_combos(eu_goals *G)
 					if (G->terms[list[i]].goal == g)
 						gl[m++] = list[i];
 				if (m) {
-					fp->goal[g] = combine(G, gl, m, PCRE2_ANCHORED, &pat);
-					eu_jit_modes(fp->goal[g], PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
+					fp->goal[g] = combine(G, gl, m, PCRE2_ANCHORED, &pat, &later,
+							      PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
 					fp->gterm[g] = eu_xcalloc(m, sizeof **fp->gterm);
 					memcpy(fp->gterm[g], gl, m * sizeof *gl);
 					fp->gmemo[g] = memo_safe(G, fp->goal[g], gl, m);
@@ -714,7 +816,6 @@ static int build_combos(eu_goals *G)
 				}
 			}
 			free(gl);
-			pcre2_match_data_free(pmd);
 			fp->recheck = eu_xcalloc(256 * G->ngoals + 1, sizeof *fp->recheck);
 			size_t nr = 0;
 			for (int b = 0; b < 256; b++) {
@@ -724,23 +825,6 @@ static int build_combos(eu_goals *G)
 						fp->recheck[nr++] = g;
 			}
 			fp->recheck_at[256] = nr;
-			pcre2_match_data *pmd2 = pcre2_match_data_create(2, NULL);
-			for (int b = 0; b < 256; b++) {
-				if (fp->first[b] < 0)
-					continue;
-				/* The non-word characters a 16-byte block holds are ASCII,
-				 * and × and ÷ (C3 97, C3 B7): can a term start with one? */
-				if (b < 0x80 ? !prefilter_may(b, 1)
-				    : b == 0xc3 && (!fp->buckets[fp->first[b]].memo_ok ||
-						    partial_ok(fp->buckets[fp->first[b]].re, "\xc3\x97", 2, pmd2) ||
-						    partial_ok(fp->buckets[fp->first[b]].re, "\xc3\xb7", 2, pmd2)))
-					fp->nonword_first = 1;
-				int ok = fp->buckets[fp->first[b]].memo_ok;
-				for (size_t r = fp->recheck_at[b]; r < fp->recheck_at[b + 1]; r++)
-					ok &= fp->gmemo[fp->recheck[r]];
-				fp->memo_ok[b] = (unsigned char)ok;
-			}
-			pcre2_match_data_free(pmd2);
 		}
 		/* The other terms: one plain pattern per goal. */
 		for (size_t g = 0; g < G->ngoals; g++) {
@@ -755,7 +839,7 @@ static int build_combos(eu_goals *G)
 			c->term = eu_xcalloc(m, sizeof *c->term);
 			memcpy(c->term, list, m * sizeof *list);
 			c->nterm = m;
-			c->re = combine(G, list, m, 0, &pat);
+			c->re = combine(G, list, m, 0, &pat, &later, PCRE2_JIT_COMPLETE);
 			if (!c->re) {
 				free(c->term);
 				rc = -1;
@@ -766,6 +850,14 @@ static int build_combos(eu_goals *G)
 			G->ncombos++;
 		}
 	}
+	/* One pattern without JIT (disabled, or unsupported) sends every
+	 * match through pcre2_match. */
+	if (jit_all(&later, threads) < 0)
+		G->nojit = 1;
+	for (size_t f = 0; f < G->nfields && rc == 0; f++)
+		if (G->plan[f].any)
+			plan_finish(&G->plan[f]);
+	free(later.v);
 	free(list);
 	eu_buf_free(&pat);
 	return rc;
@@ -816,9 +908,14 @@ static int load_settings(eu_goals *G, const char *dir)
 
 eu_goals *eu_goals_load(const char *dir)
 {
+	return eu_goals_load_jobs(dir, 1);
+}
+
+eu_goals *eu_goals_load_jobs(const char *dir, unsigned jobs)
+{
 	eu_goals_spec goals = {
 		.goals_file = "goals.csv", .terms_file = "goal_terms.csv",
-		.goal_col = "goal", .weight_col = "weight", .field_weights = 1,
+		.goal_col = "goal", .weight_col = "weight", .field_weights = 1, .jobs = jobs,
 	};
 	eu_buf path = EU_BUF_INIT;
 
@@ -862,7 +959,7 @@ eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec)
 		rc |= load_terms(G, dir, spec->extra_terms_file, spec->extra_goal_col, spec->extra_weight_col, 1, G->md);
 	rc |= load_settings(G, dir);
 	if (!rc)
-		rc |= build_combos(G);
+		rc |= build_combos(G, spec->jobs ? spec->jobs : 1);
 	if (rc) {
 		eu_goals_free(G);
 		return NULL;

@@ -30,8 +30,8 @@ static void usage(FILE *out)
 		"                      installed one)\n"
 		"  -e, --explain[=ID]  instead of records, print every term hit (of record\n"
 		"                      ID only, if given) with its position and term line\n"
-		"  -j, --jobs N        match on N threads (default: the processors online,\n"
-		"                      at most 8); the output is the same for every N\n"
+		"  -j, --jobs N        load and match on N threads (default: the processors\n"
+		"                      online, at most 8); the output is the same for every N\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
@@ -202,7 +202,7 @@ int eu_goals_main(int argc, char **argv)
 		}
 	}
 
-	c.G = eu_goals_load(eu_config_dir(config));
+	c.G = eu_goals_load_jobs(eu_config_dir(config), c.explain ? 1 : jobs);
 	if (!c.G)
 		return EU_EXIT_USAGE;
 	c.kidx = eu_goals_extra_index(c.G, "knowledge");

@@ -648,6 +648,31 @@ static void test_field_tails(void **s)
 	}
 }
 
+/* Loading on several threads (the JIT compilations run in parallel)
+ * gives a matcher that answers as the one loaded on one. */
+static void test_load_on_threads(void **s)
+{
+	(void)s;
+	static const char *const texts[] = {
+		"Robotter og velfærdsteknologi i ældreplejen for langtidsledige unge",
+		"long-term unemployed young people, climate adaptation and CO2-reduktion",
+		"x robot, forældre, lungekræft, career managed",
+	};
+	for (unsigned jobs = 2; jobs <= 9; jobs += 7) {
+		eu_goals *g = eu_goals_load_jobs(SRCDIR "/config", jobs);
+		assert_non_null(g);
+		for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+			char *want = run_all(G, texts[i], strlen(texts[i]));
+			char *got = run_all(g, texts[i], strlen(texts[i]));
+			if (strcmp(got, want) != 0)
+				fail_msg("%u threads: %s\none: %s", jobs, got, want);
+			free(got);
+			free(want);
+		}
+		eu_goals_free(g);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -668,6 +693,7 @@ int main(void)
 		cmocka_unit_test(test_prefilter_letter_case),
 		cmocka_unit_test(test_long_words),
 		cmocka_unit_test(test_field_tails),
+		cmocka_unit_test(test_load_on_threads),
 		cmocka_unit_test(test_zero_weight_and_sum_order),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
