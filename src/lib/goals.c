@@ -1188,10 +1188,11 @@ static __attribute__((noinline)) void add_evidence(struct acc *a, const struct t
 		*p++ = ',';
 		*p++ = ' ';
 	}
-	for (size_t i = 0; i < show; i++) {
-		char ch = s[ms + i];
-		*p++ = (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch;
-	}
+	memcpy(p, s + ms, show);
+	for (size_t i = 0; i < show; i++)
+		if ((unsigned char)p[i] < 0x0e && (p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
+			p[i] = ' ';
+	p += show;
 	*p++ = ' ';
 	*p++ = '(';
 	memcpy(p, name, nl);
