@@ -1843,17 +1843,49 @@ __attribute__((target("avx2"))) static inline unsigned block_words32_avx2(const 
 #endif
 
 #if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The scan's word mask of the bytes from base on: span bits (0: none),
+ * past the field's end 0.  Every character in it is whole and valid. */
+struct wmask {
+	uint64_t bits;
+	size_t base;
+	unsigned span;
+};
+
+/* next_cut from j by the mask, when the next word and the character
+ * after it lie in it; 0 when the mask cannot tell. */
+static inline size_t mask_cut(const struct wmask *m, const unsigned char *u, size_t n, size_t j)
+{
+	if (j < m->base || j - m->base >= m->span)
+		return 0;
+	unsigned o = (unsigned)(j - m->base);
+	uint64_t w = m->bits >> o;
+	if (!w)
+		return 0;
+	unsigned st = o + (unsigned)__builtin_ctzll(w);
+	uint64_t rest = ~(m->bits >> st);
+	if (!rest)
+		return 0;
+	size_t end = m->base + st + (unsigned)__builtin_ctzll(rest);
+	if (end >= n)
+		return n;
+	if (end - m->base >= m->span)
+		return 0;        /* the word may go on past what the mask saw */
+	return end + (u[end] < 0x80 ? 1 : 2);   /* ASCII, or × and ÷ */
+}
+
 /* memo_fast past a first word that begins a term of several ("long-term
  * unemployed"): the next cuts, as memo_hits makes them. */
 static __attribute__((noinline)) const struct memo_ent *memo_deeper(const eu_goals *G, const struct fieldplan *fp,
 								    const unsigned char *u, size_t n, size_t i,
-								    size_t cut, uint32_t prev)
+								    size_t cut, uint32_t prev, const struct wmask *m)
 {
 	const struct memo_ent *me;
 	uint64_t kw[MEMO_KEY / 8];
 
 	for (int L = 1; L < MEMO_LEVELS; L++) {
-		size_t c = next_cut(G, u, n, cut, 0);
+		size_t c = mask_cut(m, u, n, cut);
+		if (!c)
+			c = next_cut(G, u, n, cut, 0);
 		if (!c || c <= cut || c - i > MEMO_KEY)
 			return NULL;
 		uint64_t meta = memo_meta(prev, c - i, c == n, fp->id);
@@ -1880,7 +1912,8 @@ static __attribute__((noinline)) const struct memo_ent *memo_deeper(const eu_goa
  * or none.  The remembered entry if it says match or no match, else NULL
  * (the caller goes the long way, which finds the same entry). */
 static inline __attribute__((always_inline)) const struct memo_ent *
-memo_fast(const eu_goals *G, const struct fieldplan *fp, const unsigned char *u, size_t n, size_t i, size_t wend)
+memo_fast(const eu_goals *G, const struct fieldplan *fp, const unsigned char *u, size_t n, size_t i, size_t wend,
+	  uint64_t mbits, size_t mbase, unsigned mspan)
 {
 	size_t dl = 0, klen;
 	if (!G->memo || !fp->memo_ok[u[i]] || (i && u[i - 1] >= 0x80))
@@ -1901,13 +1934,17 @@ memo_fast(const eu_goals *G, const struct fieldplan *fp, const unsigned char *u,
 	const struct memo_ent *me = &G->memo->e[memo_slot16(k, meta)];
 	if (me->meta != meta || me->key[0] != k[0] || me->key[1] != k[1])
 		return NULL;
-	return me->state == M_PARTIAL ? memo_deeper(G, fp, u, n, i, i + klen, prev) : me;
+	if (me->state != M_PARTIAL)
+		return me;
+	struct wmask m = {mbits, mbase, mspan};
+	return memo_deeper(G, fp, u, n, i, i + klen, prev, &m);
 }
 #else
 static inline const struct memo_ent *memo_fast(const eu_goals *G, const struct fieldplan *fp,
-					       const unsigned char *u, size_t n, size_t i, size_t wend)
+					       const unsigned char *u, size_t n, size_t i, size_t wend,
+					       uint64_t mbits, size_t mbase, unsigned mspan)
 {
-	(void)G; (void)fp; (void)u; (void)n; (void)i; (void)wend;
+	(void)G; (void)fp; (void)u; (void)n; (void)i; (void)wend; (void)mbits; (void)mbase; (void)mspan;
 	return NULL;
 }
 #endif
@@ -1942,7 +1979,7 @@ static __attribute__((noinline)) int visit(struct acc *a, const struct fieldplan
 		char_class(G, u, n, i, &l);
 		wend = word_end(G, u, n, i + l);
 	}
-	const struct memo_ent *me = word && wend ? memo_fast(G, fp, u, n, i, wend) : NULL;
+	const struct memo_ent *me = word && wend ? memo_fast(G, fp, u, n, i, wend, 0, 0, 0) : NULL;
 	if (me)
 		return me->state == M_MATCH ? count_at(a, f, i, s, n, me->hit, me->nhit, err) : 0;
 #endif
@@ -2016,7 +2053,7 @@ static inline __attribute__((always_inline)) int scan_body(struct acc *a, const 
 					uint64_t rest = ~both >> p;   /* 0: a word through both blocks */
 					unsigned word = wm >> p & 1, e = rest ? (unsigned)__builtin_ctzll(rest) : 64;
 					size_t wend = word && p + e < span ? i + p + e : 0;
-					const struct memo_ent *me = wend ? memo_fast(G, fp, u, n, i + p, wend) : NULL;
+					const struct memo_ent *me = wend ? memo_fast(G, fp, u, n, i + p, wend, both, i, span) : NULL;
 					int rc = !me ? visit(a, fp, f, s, n, i + p, (int)word, wend, err)
 					       : me->state == M_MATCH ? count_at(a, f, i + p, s, n, me->hit, me->nhit, err) : 0;
 					if (rc < 0)
