@@ -261,7 +261,6 @@ static void judge(const eu_filter *f, void *ctx, const eu_plan *plan, const eu_r
 	}
 }
 
-/* Reports a rejected record and writes the output row. */
 /* The message and status of a rejected record, in input order. */
 static void emit_note(struct emit_state *es, int *status, const eu_rec *rec, const eu_buf *reason, int blank)
 {
@@ -310,6 +309,7 @@ static void emit_row(const eu_plan *plan, const eu_rec *rec, const eu_owned *out
 	eu_write_end(w);
 }
 
+/* Reports a rejected record and writes the output row. */
 static void emit(struct emit_state *es, int *status, const eu_plan *plan, const eu_rec *rec,
 		 const eu_owned *out, eu_buf *reason, int rejected, int blank, eu_writer *w)
 {
