@@ -485,7 +485,7 @@ static int fold_safe(const char *pat)
 static void next_bytes(pcre2_code *re, char *w, size_t len, pcre2_match_data *md, int fold, uint64_t mask[2])
 {
 	mask[0] = mask[1] = 0;
-	for (int x = 1; x < 0x80; x++) {
+	for (int x = 0; x < 0x80; x++) {
 		w[len] = (char)x;
 		if (!(fold && upper(x)) && partial_ok(re, w, len + 1, md))
 			mask[x >> 6] |= 1ull << (x & 63);
@@ -522,7 +522,7 @@ static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcr
 	 * then copy. */
 	for (int round = 0; round < 2; round++) {
 		for (int b = 0; b < 0x80; b++) {
-			for (int c = 1; re[b] && c < 0x80; c++) {
+			for (int c = 0; re[b] && c < 0x80; c++) {
 				int lb = upper(b) ? b | 0x20 : b, lc = upper(c) ? c | 0x20 : c;
 				int twin = fold && (lb != b || lc != c) && re[lb] == re[b];
 				if (round != twin)
@@ -548,7 +548,7 @@ static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcr
 	pf->fourth_idx = eu_xcalloc(nthird * 128 + 1, sizeof *pf->fourth_idx);
 	for (size_t t = 0; t < nthird; t++) {
 		int b = pair_of[t] >> 7;
-		for (int d = 1; d < 0x80 && nfourth < 65535; d++) {
+		for (int d = 0; d < 0x80 && nfourth < 65535; d++) {
 			if (!(pf->third[t][d >> 6] & (1ull << (d & 63))) || (fold && upper(d)))
 				continue;
 			char w[4] = {(char)b, (char)(pair_of[t] & 0x7f), (char)d};
@@ -563,21 +563,21 @@ static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcr
 	/* Every four ASCII bytes that pass, hashed into a bit table: a hash
 	 * collision only lets a word through to the memo. */
 	pf->quad = eu_xcalloc((1u << QUAD_BITS) / 64, sizeof *pf->quad);
-	for (int b = 1; b < 0x80; b++) {
+	for (int b = 0; b < 0x80; b++) {
 		if (!re[b]) {
 			pf->all[b] = 1;
 			continue;
 		}
-		for (int c = 1; c < 0x80; c++) {
+		for (int c = 0; c < 0x80; c++) {
 			unsigned pair = (unsigned)b << 7 | (unsigned)c;
 			if (!pf->second[pair])
 				continue;
 			uint16_t t = pf->third_idx[pair];
-			for (int d = 1; d < 0x80; d++) {
+			for (int d = 0; d < 0x80; d++) {
 				if (t && !(pf->third[t - 1][d >> 6] >> (d & 63) & 1))
 					continue;
 				uint16_t q = t ? pf->fourth_idx[(size_t)(t - 1) * 128 + (size_t)d] : 0;
-				for (int e = 1; e < 0x80; e++) {
+				for (int e = 0; e < 0x80; e++) {
 					if (q && !(pf->fourth[q - 1][e >> 6] >> (e & 63) & 1))
 						continue;
 					unsigned char w4[4] = {(unsigned char)b, (unsigned char)c, (unsigned char)d,
@@ -617,11 +617,11 @@ static void prefilter_free(struct prefilter *pf)
 static inline __attribute__((always_inline)) int prefilter_pass(const struct prefilter *pf, const unsigned char *u,
 								  size_t n, size_t i)
 {
-	/* Four ASCII bytes, none NUL, the common case: one look-up. */
+	/* Four ASCII bytes, the common case: one look-up. */
 	if (i + 4 <= n) {
 		uint32_t w;
 		memcpy(&w, u + i, 4);
-		if (!((w | ((w - 0x01010101u) & ~w)) & 0x80808080u)) {
+		if (!(w & 0x80808080u)) {
 			if (pf->all[u[i]])
 				return 1;
 			uint32_t h = quad_hash(w);
