@@ -1315,33 +1315,45 @@ static inline int char_class(const eu_goals *G, const unsigned char *u, size_t n
 	return cp_word(cp);
 }
 
+#ifdef __SSE2__
+/* The ASCII word characters (letters, digits, _) among 16 bytes. */
+static inline unsigned ascii_words(__m128i v)
+{
+	__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	/* Signed compares: bytes from 0x80 fall outside every ASCII range. */
+	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+				      _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i word = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+	return (unsigned)_mm_movemask_epi8(word);
+}
+#endif
+
+/* Past the ASCII word characters from j. */
+static inline size_t ascii_run(const unsigned char *u, size_t n, size_t j)
+{
+#ifdef __SSE2__
+	/* Sixteen bytes at a time: most words end in the first block. */
+	while (j + 16 <= n) {
+		unsigned stop = ~ascii_words(_mm_loadu_si128((const __m128i *)(u + j))) & 0xffffu;
+		if (stop)
+			return j + (size_t)__builtin_ctz(stop);
+		j += 16;
+	}
+#endif
+	while (j < n && byte_class[u[j]] == 1)
+		j++;
+	return j;
+}
+
 /* The end of the run of word characters from j. */
 static size_t word_end(const eu_goals *G, const unsigned char *u, size_t n, size_t j)
 {
 	size_t l;
 
 	for (;;) {
-#ifdef __SSE2__
-		/* Sixteen bytes at a time: most words end in the first block.
-		 * Signed compares leave bytes from 0x80 out of every range. */
-		while (j + 16 <= n) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(u + j));
-			__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-			__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
-						      _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
-			__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-						      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-			__m128i word = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
-			unsigned stop = ~(unsigned)_mm_movemask_epi8(word) & 0xffffu;
-			if (stop) {
-				j += (size_t)__builtin_ctz(stop);
-				break;
-			}
-			j += 16;
-		}
-#endif
-		while (j < n && byte_class[u[j]] == 1)
-			j++;
+		j = ascii_run(u, n, j);
 		if (j >= n || u[j] < 0x80 || char_class(G, u, n, j, &l) != 1)
 			return j;
 		j += l;
@@ -1429,21 +1441,6 @@ static void at_init(struct at *at, const eu_goals *G, const unsigned char *u, si
 		at->prev = at->prev << 8 | u[q];
 }
 
-#ifdef __SSE2__
-/* The ASCII word characters (letters, digits, _) among 16 bytes. */
-static inline unsigned ascii_words(__m128i v)
-{
-	__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	/* Signed compares: bytes from 0x80 fall outside every ASCII range. */
-	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
-				      _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
-	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-	__m128i word = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
-	return (unsigned)_mm_movemask_epi8(word);
-}
-#endif
-
 /* After the next word from j (or the word ending at wend): its end and
  * the one character after it; 0 when an invalid sequence is on the way. */
 static size_t next_cut(const eu_goals *G, const unsigned char *u, size_t n, size_t j, size_t wend)
@@ -1464,17 +1461,7 @@ static size_t next_cut(const eu_goals *G, const unsigned char *u, size_t n, size
 			j += l;
 		}
 		while (j < n) {
-#ifdef __SSE2__
-			/* ASCII word characters, 16 at a time while they last */
-			while (j + 16 <= n) {
-				unsigned m = ascii_words(_mm_loadu_si128((const __m128i *)(u + j)));
-				j += m == 0xffffu ? 16 : (unsigned)__builtin_ctz(~m);
-				if (m != 0xffffu)
-					break;
-			}
-#endif
-			while (j < n && byte_class[u[j]] == 1)
-				j++;      /* ASCII word characters */
+			j = ascii_run(u, n, j);
 			if (j >= n || u[j] < 0x80)
 				break;
 			int w = char_class(G, u, n, j, &l);
