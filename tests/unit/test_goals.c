@@ -345,6 +345,17 @@ static char *run_all(eu_goals *g, const char *text, size_t n)
 	return out;
 }
 
+/* g must answer text as ref does, hit for hit. */
+static void same_answer(eu_goals *g, eu_goals *ref, const char *text, size_t n, const char *what)
+{
+	char *want = run_all(ref, text, n);
+	char *got = run_all(g, text, n);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s, text \"%.*s\":\ngot:  %s\nwant: %s", what, (int)n, text, got, want);
+	free(got);
+	free(want);
+}
+
 static eu_goals *load_without_memo(const char *dir)
 {
 	setenv("EUPRIO_GOALS_NO_MEMO", "1", 1);
@@ -419,12 +430,7 @@ static void test_memo_changes_nothing(void **s)
 			const char *sp = seps[(seed >> 20) % (sizeof seps / sizeof *seps)];
 			n += (size_t)snprintf(text + n, sizeof text - n, "%s%s", wd, sp);
 		}
-		char *want = run_all(plain, text, n);
-		char *got = run_all(G, text, n);
-		if (strcmp(got, want) != 0)
-			fail_msg("text \"%s\":\nmemo:  %s\nplain: %s", text, got, want);
-		free(got);
-		free(want);
+		same_answer(G, plain, text, n, "memo against none");
 	}
 	eu_goals_free(plain);
 }
@@ -661,14 +667,8 @@ static void test_load_on_threads(void **s)
 	for (unsigned jobs = 2; jobs <= 9; jobs += 7) {
 		eu_goals *g = eu_goals_load_jobs(SRCDIR "/config", jobs);
 		assert_non_null(g);
-		for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
-			char *want = run_all(G, texts[i], strlen(texts[i]));
-			char *got = run_all(g, texts[i], strlen(texts[i]));
-			if (strcmp(got, want) != 0)
-				fail_msg("%u threads: %s\none: %s", jobs, got, want);
-			free(got);
-			free(want);
-		}
+		for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+			same_answer(g, G, texts[i], strlen(texts[i]), "loaded on threads");
 		eu_goals_free(g);
 	}
 }
