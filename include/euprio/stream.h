@@ -97,10 +97,12 @@ typedef struct eu_filter {
 	int (*process)(void *ctx, const eu_rec *rec, eu_owned *out, eu_buf *reason);
 	/* Optional, for running process() on worker threads: a context of its
 	 * own for one worker (sharing what is read-only), and its release.
-	 * Such a process() must not print: the messages about records are
-	 * made from their reasons, in input order, by the thread that writes
-	 * (a read error, reported as it is met, may come before the messages
-	 * about the records just ahead of it). */
+	 * A worker judges a batch of records and makes their output rows;
+	 * the reading thread writes the rows in input order.  Such a
+	 * process() must not print: the messages about records are made from
+	 * their reasons, in input order, by the thread that writes (a read
+	 * error, reported as it is met, may come before the messages about
+	 * the records just ahead of it). */
 	void *(*worker_new)(void *ctx);
 	void (*worker_free)(void *wctx);
 	/* Threads that run process(), the reading thread among them: 0 or 1

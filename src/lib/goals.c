@@ -358,7 +358,7 @@ static void *jit_work(void *arg)
 			return NULL;
 		struct jit_job *j = &L->v[i];
 		/* The complete mode alone first: whether it compiled decides
-		 * how matches are run (see combine). */
+		 * how matches are run (see build_combos). */
 		j->ok = eu_jit_modes(j->re, PCRE2_JIT_COMPLETE);
 		if (j->modes != PCRE2_JIT_COMPLETE)
 			eu_jit_modes(j->re, j->modes);
@@ -681,7 +681,7 @@ static void plan_finish(struct fieldplan *fp)
 	for (int b = 0; b < 256; b++) {
 		if (fp->first[b] < 0)
 			continue;
-		/* The non-word characters a 16-byte block holds are ASCII,
+		/* The non-word characters a block of the scan holds are ASCII,
 		 * and × and ÷ (C3 97, C3 B7): can a term start with one? */
 		if (b < 0x80 ? !prefilter_may(b, 1)
 		    : b == 0xc3 && (!fp->buckets[fp->first[b]].memo_ok ||
