@@ -28,17 +28,16 @@ void eu_write_str(eu_writer *w, const char *s);
 /* Ends the current row. */
 void eu_write_end(eu_writer *w);
 
-/* Appends bytes already in CSV form (rows a memory writer made). */
+/* Appends bytes already in CSV form (rows a memory writer made); many at
+ * once are written from where they lie, past the buffer. */
 void eu_write_raw(eu_writer *w, const char *s, size_t len);
 
 /* A writer into memory with like's options and no BOM, so that worker
  * threads can format rows that one thread then writes in order.  It
- * writes into the buffer it is bound to, from that buffer's end;
- * eu_writer_mem_len is where the next byte goes, and unbinding sets the
- * buffer's length.  eu_writer_close frees it. */
+ * writes into the buffer it is bound to, from that buffer's end, and
+ * unbinding sets the buffer's length.  eu_writer_close frees it. */
 eu_writer *eu_writer_mem(const eu_writer *like);
 void eu_writer_mem_bind(eu_writer *w, eu_buf *sink);
-size_t eu_writer_mem_len(const eu_writer *w);
 void eu_writer_mem_unbind(eu_writer *w);
 
 /* Returns 0, or -1 with errno when any write so far failed.  Errors are

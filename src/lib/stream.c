@@ -351,7 +351,6 @@ struct batch {
 	struct brec *r;
 	eu_buf *out, *reason;    /* n * nowned, and n */
 	eu_buf rows;             /* the output rows, made by the thread that judged */
-	size_t *row_end;         /* n: where each record's row ends in rows */
 	size_t rcap;
 	enum { B_FREE, B_FILLED, B_TAKEN, B_DONE } state;
 };
@@ -392,7 +391,6 @@ static void batch_grow(struct batch *b, size_t nrec, size_t ncols, size_t nowned
 		memset(b->out + b->rcap * nowned, 0, (cap - b->rcap) * nowned * sizeof *b->out);
 		b->reason = eu_xrealloc(b->reason, cap * sizeof *b->reason);
 		memset(b->reason + b->rcap, 0, (cap - b->rcap) * sizeof *b->reason);
-		b->row_end = eu_xrealloc(b->row_end, cap * sizeof *b->row_end);
 		b->rcap = cap;
 	}
 	if (nrec * ncols > b->vcap) {
@@ -490,7 +488,6 @@ static void judge_batch(const struct pool *P, struct judging *J, struct batch *b
 		if (r->rejected && !b->reason[k].len)
 			eu_buf_adds(&b->reason[k], "rejected without a reason (bug)");
 		emit_row(P->plan, &rec, &out, &b->reason[k], r->rejected, r->blank, J->rows, &J->origin);
-		b->row_end[k] = eu_writer_mem_len(J->rows);
 	}
 	eu_writer_mem_unbind(J->rows);
 }
@@ -577,16 +574,18 @@ static int run_parallel(const eu_filter *f, void *ctx, eu_stream *s, const eu_pl
 			while (written < P.filled && P.ring[written % P.nring].state == B_DONE && !failed) {
 				struct batch *b = &P.ring[written % P.nring];
 				pthread_mutex_unlock(&P.mu);
-				for (size_t k = 0; k < b->n && !failed; k++) {
+				/* The messages in input order, then the rows in one
+				 * write: as with a buffered writer, a write error
+				 * stops the run within a batch of it. */
+				for (size_t k = 0; k < b->n; k++) {
 					if (b->r[k].rejected) {
 						eu_rec rec;
 						batch_rec(b, k, s->ncols, J.v, &rec);
 						emit_note(es, &s->status, &rec, &b->reason[k], b->r[k].blank);
 					}
-					size_t from = k ? b->row_end[k - 1] : 0;
-					eu_write_raw(w, b->rows.p + from, b->row_end[k] - from);
-					failed = eu_writer_error(w) != 0;
 				}
+				eu_write_raw(w, b->rows.p, b->rows.len);
+				failed = eu_writer_error(w) != 0;
 				pthread_mutex_lock(&P.mu);
 				b->state = B_FREE;
 				written++;
@@ -643,7 +642,6 @@ static int run_parallel(const eu_filter *f, void *ctx, eu_stream *s, const eu_pl
 			eu_buf_free(&b->reason[k]);
 		eu_buf_free(&b->data);
 		eu_buf_free(&b->rows);
-		free(b->row_end);
 		free(b->out);
 		free(b->reason);
 		free(b->r);

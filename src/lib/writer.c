@@ -193,10 +193,26 @@ int eu_writer_error(const eu_writer *w)
 	return 0;
 }
 
-int eu_writer_flush(eu_writer *w)
+/* Writes n bytes at p to the descriptor; -1 with w->err set on failure. */
+static int write_all(eu_writer *w, const char *p, size_t n)
 {
 	size_t off = 0;
 
+	while (off < n) {
+		ssize_t k = write(w->fd, p + off, n - off);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			w->err = errno;
+			return -1;
+		}
+		off += (size_t)k;
+	}
+	return 0;
+}
+
+int eu_writer_flush(eu_writer *w)
+{
 	if (w->fd < 0) {
 		/* A memory writer grows its buffer instead; one byte is kept
 		 * for eu_buf's terminating NUL. */
@@ -212,19 +228,9 @@ int eu_writer_flush(eu_writer *w)
 		errno = w->err;
 		return -1;
 	}
-	while (off < w->len) {
-		ssize_t n = write(w->fd, w->buf + off, w->len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			w->err = errno;
-			w->len = 0;
-			return -1;
-		}
-		off += (size_t)n;
-	}
+	int rc = write_all(w, w->buf, w->len);
 	w->len = 0;
-	return 0;
+	return rc;
 }
 
 eu_writer *eu_writer_mem(const eu_writer *like)
@@ -248,11 +254,6 @@ void eu_writer_mem_bind(eu_writer *w, eu_buf *sink)
 	w->col = 0;
 }
 
-size_t eu_writer_mem_len(const eu_writer *w)
-{
-	return w->len;
-}
-
 void eu_writer_mem_unbind(eu_writer *w)
 {
 	if (!w->sink)
@@ -267,6 +268,13 @@ void eu_writer_mem_unbind(eu_writer *w)
 
 void eu_write_raw(eu_writer *w, const char *s, size_t len)
 {
+	/* Whole batches of rows go out from where they lie, not through
+	 * the buffer. */
+	if (w->fd >= 0 && len >= w->cap) {
+		if (eu_writer_flush(w) == 0)
+			write_all(w, s, len);
+		return;
+	}
 	put_raw(w, s, len);
 }
 

@@ -127,6 +127,78 @@ static void test_write_error_is_sticky(void **s)
 	fclose(full);
 }
 
+/* Rows made by a memory writer, then written raw, read the same as rows
+ * written directly: the options carry over (no BOM twice), small chunks
+ * go through the buffer and large ones past it, in order. */
+static void test_memory_writer_rows(void **s)
+{
+	(void)s;
+	eu_writer_opts o = {.delim = ';', .crlf = 1, .bom = 1, .excel_safe = 1};
+	static const char *const cells[] = {"=SUM(A1)", "a;b", "say \"hi\"", "", "plain", "-5", "x\ny"};
+	const size_t nc = sizeof cells / sizeof *cells;
+	for (int rounds = 1; rounds <= 3000; rounds *= 3000) {
+		char pd[] = "/tmp/euprio-writer-XXXXXX", pr[] = "/tmp/euprio-writer-XXXXXX";
+		int fd = mkstemp(pd), fr = mkstemp(pr);
+		assert_true(fd >= 0 && fr >= 0);
+		eu_writer *direct = eu_writer_fdopen(fd, pd, &o), *raw = eu_writer_fdopen(fr, pr, &o);
+		eu_writer *mem = eu_writer_mem(raw);
+		eu_buf rows = EU_BUF_INIT;
+		/* a header through each, then the rows */
+		eu_write_str(direct, "head");
+		eu_write_end(direct);
+		eu_write_str(raw, "head");
+		eu_write_end(raw);
+		eu_writer_mem_bind(mem, &rows);
+		for (int r = 0; r < rounds; r++) {
+			for (size_t i = 0; i < nc; i++) {
+				eu_write_field(direct, cells[i], strlen(cells[i]), i == 5);
+				eu_write_field(mem, cells[i], strlen(cells[i]), i == 5);
+			}
+			eu_write_end(direct);
+			eu_write_end(mem);
+		}
+		eu_writer_mem_unbind(mem);
+		assert_true(rounds == 1 ? rows.len < 65536 : rows.len > 65536);
+		eu_write_raw(raw, rows.p, rows.len);
+		eu_write_str(direct, "tail");
+		eu_write_end(direct);
+		eu_write_str(raw, "tail");
+		eu_write_end(raw);
+		assert_int_equal(eu_writer_flush(direct), 0);
+		assert_int_equal(eu_writer_flush(raw), 0);
+		off_t a = lseek(fd, 0, SEEK_END), b = lseek(fr, 0, SEEK_END);
+		assert_int_equal(a, b);
+		char *x = calloc(1, (size_t)a + 1), *y = calloc(1, (size_t)b + 1);
+		assert_int_equal(pread(fd, x, (size_t)a, 0), a);
+		assert_int_equal(pread(fr, y, (size_t)b, 0), b);
+		assert_memory_equal(x, y, (size_t)a);
+		assert_memory_equal(x, "\xef\xbb\xbfhead\r\n'=SUM(A1);\"a;b\";\"say \"\"hi\"\"\";;plain;-5;\"x\ny\"\r\n", 50);
+		free(x);
+		free(y);
+		eu_buf_free(&rows);
+		eu_writer_close(mem);
+		eu_writer_close(direct);
+		eu_writer_close(raw);
+		close(fd);
+		close(fr);
+		unlink(pd);
+		unlink(pr);
+	}
+	/* a large raw write to a full disk fails, and the failure stays */
+	FILE *full = fopen("/dev/full", "w");
+	if (full) {
+		eu_writer *w = eu_writer_fdopen(fileno(full), "/dev/full", NULL);
+		char *big = calloc(1, 100000);
+		eu_write_raw(w, big, 100000);
+		assert_int_equal(eu_writer_error(w), -1);
+		eu_write_str(w, "more");
+		assert_int_equal(eu_writer_flush(w), -1);
+		free(big);
+		eu_writer_close(w);
+		fclose(full);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_excel_da_dialect),
 		cmocka_unit_test(test_plain_number),
 		cmocka_unit_test(test_write_error_is_sticky),
+		cmocka_unit_test(test_memory_writer_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
