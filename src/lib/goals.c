@@ -1482,13 +1482,6 @@ static size_t next_cut(const eu_goals *G, const unsigned char *u, size_t n, size
 	return j;
 }
 
-static inline uint64_t mix(uint64_t h)
-{
-	h ^= h >> 31;
-	h *= 0x9e3779b97f4a7c15ull;
-	return h ^ (h >> 29);
-}
-
 /* The k bytes at p (k at most MEMO_KEY) as the MEMO_KEY / 8 words of a key,
  * zero after them; reads up to avail bytes at p, one copy where it may. */
 static void key_words(const unsigned char *p, size_t k, size_t avail, uint64_t *w)
