@@ -34,6 +34,41 @@ def timed(cmd, path):
     return time.monotonic() - t0
 
 
+def measure(path, goals, rounds):
+    """Lines of the report: euprio-cat and each goals binary on path."""
+    cat = [os.path.join(BUILD, "euprio-cat")]
+    for b in cat + goals:
+        if not os.access(b, os.X_OK):
+            sys.exit(f"{b}: not built (run bench/run, or cmake --build build-release)")
+    tc, tg, ratio = [], [[] for _ in goals], [[] for _ in goals]
+    for _ in range(rounds):
+        c = timed(cat, path)
+        tc.append(c)
+        for i, g in enumerate(goals):
+            t = timed([g], path)
+            tg[i].append(t)
+            ratio[i].append(c / t)
+    mb = os.path.getsize(path) / 1e6
+    lines = [f"{mb:.0f} MB, {rounds} rounds; euprio-cat median {statistics.median(tc):.3f} s"]
+    for g, t, r in zip(goals, tg, ratio):
+        q = statistics.quantiles(r, n=4) if len(r) > 1 else [r[0]] * 3
+        lines.append(f"{os.path.relpath(g, TOP)}: median {statistics.median(t):.3f} s "
+                     f"({mb / statistics.median(t):.0f} MB/s); per-round ratio to euprio-cat: "
+                     f"median {statistics.median(r) * 100:.1f} %, quartiles {q[0] * 100:.1f}-{q[2] * 100:.1f} %, "
+                     f"range {min(r) * 100:.1f}-{max(r) * 100:.1f} %")
+    return lines
+
+
+def stream(size):
+    path = os.path.join(HERE, "data", f"stream-{size}.csv")
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), "stream", str(size), path + ".tmp"],
+                       check=True)
+        os.rename(path + ".tmp", path)
+    return path
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=15)
@@ -41,32 +76,9 @@ def main():
     ap.add_argument("goals", nargs="*", help="euprio-goals binaries (default: build-release's)")
     a = ap.parse_args()
     os.environ.setdefault("EUPRIO_CONFIG", os.path.join(TOP, "config"))
-    path = os.path.join(HERE, "data", f"stream-{a.size}.csv")
-    if not os.path.exists(path):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), "stream", str(a.size), path + ".tmp"],
-                       check=True)
-        os.rename(path + ".tmp", path)
-    cat = [os.path.join(BUILD, "euprio-cat")]
-    goals = [[g] for g in a.goals] or [[os.path.join(BUILD, "euprio-goals")]]
-    for b in cat + [g[0] for g in goals]:
-        if not os.access(b, os.X_OK):
-            sys.exit(f"{b}: not built (run bench/run, or cmake --build build-release)")
-    tc, tg, ratio = [], [[] for _ in goals], [[] for _ in goals]
-    for _ in range(a.rounds):
-        c = timed(cat, path)
-        tc.append(c)
-        for i, g in enumerate(goals):
-            t = timed(g, path)
-            tg[i].append(t)
-            ratio[i].append(c / t)
-    mb = os.path.getsize(path) / 1e6
-    print(f"{mb:.0f} MB, {a.rounds} rounds; euprio-cat median {statistics.median(tc):.3f} s")
-    for g, t, r in zip(goals, tg, ratio):
-        q = statistics.quantiles(r, n=4) if len(r) > 1 else [r[0]] * 3
-        print(f"{g[0]}: median {statistics.median(t):.3f} s ({mb / statistics.median(t):.0f} MB/s); "
-              f"per-round ratio to euprio-cat: median {statistics.median(r) * 100:.1f} %, "
-              f"quartiles {q[0] * 100:.1f}-{q[2] * 100:.1f} %, range {min(r) * 100:.1f}-{max(r) * 100:.1f} %")
+    goals = [os.path.abspath(g) for g in a.goals] or [os.path.join(BUILD, "euprio-goals")]
+    for line in measure(stream(a.size), goals, a.rounds):
+        print(line)
 
 
 if __name__ == "__main__":
