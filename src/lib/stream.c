@@ -470,9 +470,8 @@ static void batch_rec(const struct batch *b, size_t k, size_t ncols, const char 
 	rec->first_len = r->first_len;
 }
 
-/* Judges every record of b with the context ctx; v has ncols places. */
 /* Judges every record of b and makes its output rows, so that the
- * writing thread only copies bytes it reads in order. */
+ * writing thread only gives the messages and writes the rows, in order. */
 static void judge_batch(const struct pool *P, struct judging *J, struct batch *b)
 {
 	size_t nowned = P->f->nowned;
