@@ -119,6 +119,15 @@ static void worker_free(void *vctx)
 	free(w);
 }
 
+/* The result's buffers change places with the output's, which the driver
+ * has emptied: no copy, and each keeps one owner. */
+static void swap_bufs(eu_buf *a, eu_buf *b)
+{
+	eu_buf t = *a;
+	*a = *b;
+	*b = t;
+}
+
 static int process(void *vctx, const eu_rec *rec, eu_owned *out, eu_buf *reason)
 {
 	struct ctx *c = vctx;
@@ -144,23 +153,15 @@ static int process(void *vctx, const eu_rec *rec, eu_owned *out, eu_buf *reason)
 		       c->res.strength.len ? c->res.strength.p : "");
 		return 0;
 	}
-	/* The result's buffers change places with the output's, which the
-	 * driver has emptied: no copy, and each keeps one owner. */
-	eu_buf t = out->val[0];
-	out->val[0] = c->res.goals;
-	c->res.goals = t;
+	swap_bufs(&out->val[0], &c->res.goals);
 	char num[24], *q = num + sizeof num;
 	size_t count = c->res.count;
 	do
 		*--q = (char)('0' + count % 10);
 	while (count /= 10);
 	eu_buf_add(&out->val[1], q, (size_t)(num + sizeof num - q));
-	t = out->val[2];
-	out->val[2] = c->res.strength;
-	c->res.strength = t;
-	t = out->val[3];
-	out->val[3] = c->res.evidence;
-	c->res.evidence = t;
+	swap_bufs(&out->val[2], &c->res.strength);
+	swap_bufs(&out->val[3], &c->res.evidence);
 	if (c->kidx >= 0)
 		eu_fmt_amount(&out->val[4], c->res.score[c->kidx]);
 	if (c->ridx >= 0)

@@ -258,6 +258,8 @@ static void judge(const eu_filter *f, void *ctx, const eu_plan *plan, const eu_r
 		for (size_t k = 0; k < out->n; k++)
 			eu_buf_clear(&out->val[k]);
 		*rejected = 1;
+		if (!reason->len)
+			eu_buf_adds(reason, "rejected without a reason (bug)");
 	}
 }
 
@@ -313,11 +315,8 @@ static void emit_row(const eu_plan *plan, const eu_rec *rec, const eu_owned *out
 static void emit(struct emit_state *es, int *status, const eu_plan *plan, const eu_rec *rec,
 		 const eu_owned *out, eu_buf *reason, int rejected, int blank, eu_writer *w)
 {
-	if (rejected) {
-		if (!reason->len)
-			eu_buf_adds(reason, "rejected without a reason (bug)");
+	if (rejected)
 		emit_note(es, status, rec, reason, blank);
-	}
 	emit_row(plan, rec, out, reason, rejected, blank, w, &es->origin);
 }
 
@@ -484,8 +483,6 @@ static void judge_batch(const struct pool *P, struct judging *J, struct batch *b
 		struct brec *r = &b->r[k];
 		batch_rec(b, k, P->ncols, J->v, &rec);
 		judge(P->f, J->ctx, P->plan, &rec, &out, &b->reason[k], &r->rejected, &r->blank);
-		if (r->rejected && !b->reason[k].len)
-			eu_buf_adds(&b->reason[k], "rejected without a reason (bug)");
 		emit_row(P->plan, &rec, &out, &b->reason[k], r->rejected, r->blank, J->rows, &J->origin);
 	}
 	eu_writer_mem_unbind(J->rows);
