@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "euprio/apps.h"
-#include "euprio/diag.h"
+#include "euprio/stages/apps.h"
+#include "euprio/core/diag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

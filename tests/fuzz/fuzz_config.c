@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "euprio/config.h"
-#include "euprio/diag.h"
+#include "euprio/core/config.h"
+#include "euprio/core/diag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "euprio/diag.h"
-#include "euprio/goals.h"
+#include "euprio/core/diag.h"
+#include "euprio/stages/goals.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

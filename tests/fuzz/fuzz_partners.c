@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "euprio/partners.h"
+#include "euprio/stream/partners.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "euprio/buf.h"
-#include "euprio/reader.h"
+#include "euprio/core/buf.h"
+#include "euprio/core/reader.h"
 
 static void dump(const uint8_t *data, size_t size, unsigned char delim, size_t chunk, eu_buf *out)
 {

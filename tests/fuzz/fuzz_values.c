@@ -6,19 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "euprio/diag.h"
-#include "euprio/partners.h"
-#include "euprio/sdeo.h"
-#include "euprio/values.h"
+#include "euprio/core/diag.h"
+#include "euprio/stream/partners.h"
+#include "euprio/stages/listings.h"
+#include "euprio/core/values.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static eu_sdeo *S;
+	static eu_listings *S;
 	if (!S) {
 		eu_diag = fopen("/dev/null", "w");
-		S = eu_sdeo_new(FUZZ_CONFIG, NULL);
+		S = eu_listings_new(FUZZ_CONFIG, NULL);
 		if (!S)
 			abort();
 	}
@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		eu_buf_free(&b);
 	}
 	eu_buf out = EU_BUF_INIT;
-	eu_sdeo_free_partners(S, s, strlen(s), &out);
+	eu_listings_free_partners(S, s, strlen(s), &out);
 	eu_partners ps = EU_PARTNERS_INIT;
 	const char *err;
 	if (out.len && eu_partners_decode(&ps, out.p, out.len, &err) != 0)

@@ -12,11 +12,11 @@
 
 #include <cmocka.h>
 
-#include "euprio/apps.h"
-#include "euprio/buf.h"
-#include "euprio/diag.h"
-#include "euprio/reader.h"
-#include "euprio/schema.h"
+#include "euprio/stages/apps.h"
+#include "euprio/core/buf.h"
+#include "euprio/core/diag.h"
+#include "euprio/core/reader.h"
+#include "euprio/stream/schema.h"
 
 static char diagbuf[8192];
 

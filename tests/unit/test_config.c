@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "euprio/config.h"
-#include "euprio/diag.h"
+#include "euprio/core/config.h"
+#include "euprio/core/diag.h"
 
 static char diagbuf[4096];
 

@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "euprio/diag.h"
-#include "euprio/goals.h"
+#include "euprio/core/diag.h"
+#include "euprio/stages/goals.h"
 
 static eu_goals *G;
 

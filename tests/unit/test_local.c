@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "euprio/local.h"
-#include "euprio/reader.h"
-#include "euprio/text.h"
+#include "euprio/stages/local.h"
+#include "euprio/core/reader.h"
+#include "euprio/core/text.h"
 
 static eu_local *L;
 

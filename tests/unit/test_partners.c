@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "euprio/partners.h"
+#include "euprio/stream/partners.h"
 
 static void test_round_trip_hostile_names(void **s)
 {

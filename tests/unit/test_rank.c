@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "euprio/rank.h"
-#include "euprio/values.h"
+#include "euprio/stages/rank.h"
+#include "euprio/core/values.h"
 
 static const char *cols[] = {
 	"id", "status", "deadline", "programme", "call_id", "title", "summary", "keywords",

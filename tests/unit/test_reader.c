@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "euprio/buf.h"
-#include "euprio/reader.h"
+#include "euprio/core/buf.h"
+#include "euprio/core/reader.h"
 
 /* Renders every row as "line:[f1][f2]" or "line:BAD(reason)", one per
  * line, so a whole parse compares as one string. */

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "euprio/text.h"
+#include "euprio/core/text.h"
 
 static void fold_is(const char *in, const char *want)
 {

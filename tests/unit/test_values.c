@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "euprio/values.h"
+#include "euprio/core/values.h"
 
 static void date_is(const char *in, const char *want)
 {

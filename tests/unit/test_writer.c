@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "euprio/buf.h"
-#include "euprio/reader.h"
-#include "euprio/writer.h"
+#include "euprio/core/buf.h"
+#include "euprio/core/reader.h"
+#include "euprio/core/writer.h"
 
 /* Writes rows through a pipe-free temp file and returns the bytes. */
 static char *render(const eu_writer_opts *o, const char *const *cells, size_t n,

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "euprio/xlsx.h"
+#include "euprio/stages/xlsx.h"
 
 static void fit_counts_utf16_units(void **state)
 {

@@ -1,0 +1,28 @@
+/* The words the programs write for people (config/labels.csv), in one
+ * language, with {placeholder} filling. */
+#ifndef EUPRIO_LABELS_H
+#define EUPRIO_LABELS_H
+
+#include <stdarg.h>
+#include "euprio/core/buf.h"
+
+typedef struct eu_labels {
+	char **key, **text;
+	size_t n;
+	char *path;
+} eu_labels;
+
+/* Loads labels.csv from dir in "da" or "en".  Every key in need
+ * (NULL-terminated) must be there: a missing sentence would otherwise
+ * surface only on the morning someone needs it.  Each fault is reported
+ * with the file; returns -1 after any. */
+int eu_labels_load(eu_labels *L, const char *dir, const char *lang, const char *const *need);
+void eu_labels_free(eu_labels *L);
+/* The text for key, or key itself when absent (load checked the needed). */
+const char *eu_label(const eu_labels *L, const char *key);
+/* Appends the text for key with {name} placeholders filled from
+ * NULL-terminated name, value pairs (at most 8). */
+void eu_label_fill(const eu_labels *L, eu_buf *out, const char *key, ...);
+void eu_label_vfill(const eu_labels *L, eu_buf *out, const char *key, va_list ap);
+
+#endif

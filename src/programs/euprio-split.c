@@ -1,0 +1,79 @@
+/* euprio-split: options and main() over eu_split_run (src/stream/split.c). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "euprio/core/cli.h"
+#include "euprio/core/diag.h"
+#include "euprio/stream/split.h"
+
+static const char synopsis[] = "euprio-split [-hV] [-n PARTS | -l RECORDS] [-p PREFIX] [FILE...]";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: %s\n"
+		"Split a record stream into parts at record boundaries, each part with the\n"
+		"header, named PREFIX0000.csv, PREFIX0001.csv, ...  The part names are\n"
+		"printed on stdout, one per line.\n"
+		"\n"
+		"  -n, --parts N      about N parts of equal size (needs a regular FILE)\n"
+		"  -l, --records N    N records per part\n"
+		"  -p, --prefix P     part names start with P (default part-)\n"
+		"  -h, --help         show this help and exit\n"
+		"  -V, --version      show the version and exit\n"
+		"\n"
+		"See euprio-split(1).\n", synopsis);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"parts", required_argument, NULL, 'n'},
+		{"prefix", required_argument, NULL, 'p'},
+		{"records", required_argument, NULL, 'l'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *prefix = "part-";
+	unsigned long parts = 0, per = 0;
+	int ch;
+
+	eu_cli_start(argv[0]);
+	int opt_rc;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "hl:n:p:V", longopts, NULL)) != -1) {
+		char *end;
+		switch (ch) {
+		case 'l':
+		case 'n':
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || *end || v == 0 || v > 100000000) {
+				eu_warnx("-%c wants a positive number, not '%s'", ch, optarg);
+				return eu_cli_usage_error(synopsis);
+			}
+			if (ch == 'l')
+				per = v;
+			else
+				parts = v;
+			break;
+		case 'p':
+			prefix = optarg;
+			break;
+		default:
+			if ((opt_rc = eu_cli_option(ch, usage, synopsis, NULL)) >= 0)
+				return opt_rc;
+			break;
+		}
+	}
+	if (!parts == !per) {
+		eu_warnx("give exactly one of --parts and --records");
+		return eu_cli_usage_error(synopsis);
+	}
+
+	return eu_cli_finish(NULL, eu_split_run(argv + optind, (size_t)(argc - optind), parts, per, prefix, stdout));
+}

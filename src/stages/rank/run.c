@@ -1,0 +1,427 @@
+/* euprio-rank's run: every record either to the candidates (sorted) or to
+ * the rejects with its reason, and a check that none went missing.
+ * Rejects stream out as they are found; only candidates are held, for the
+ * sort. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "euprio/core/diag.h"
+#include "euprio/core/strmap.h"
+#include "euprio/core/text.h"
+#include "euprio/core/values.h"
+#include "euprio/stream/partners.h"
+#include "euprio/stream/stream.h"
+#include "euprio/stages/rank.h"
+
+/* The owned columns, in the order --all-columns appends them. */
+static const char *const owned[] = {
+	"score", "score_value", "score_knowledge", "score_cooperation", "score_partnerships",
+	"score_reputation", "value_ratio", "days_left", "decision", "flags", "reasons", "rank",
+};
+#define NOWNED (sizeof owned / sizeof *owned)
+static const unsigned char owned_numeric[NOWNED] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1};
+
+/* The columns people read, in the order they read them. */
+static const char *const people[] = {
+	"rank", "decision", "score", "title", "programme", "call_id", "deadline", "days_left",
+	"goals", "local_tier", "local_partners", "twin_cities", "reasons", "flags", "score_value",
+	"score_knowledge", "score_cooperation", "score_partnerships", "score_reputation",
+	"total_eur", "eu_grant_eur", "own_cost_eur", "value_ratio", "partners", "sdeo_id",
+	"id", "origin",
+};
+#define NPEOPLE (sizeof people / sizeof *people)
+
+struct cand {
+	char *blob;              /* the record's fields, then owned values */
+	uint32_t *off;           /* ncols + NOWNED + 1 offsets into blob */
+	enum eu_decision decision;
+	double score;
+	int has_deadline;
+	long deadline;
+	const char *id;          /* into blob */
+};
+
+struct run {
+	eu_rank *R;
+	eu_stream s;
+	long today;
+	size_t ncols;
+	long col_id, col_origin, col_reject;
+	struct cand *c;
+	size_t nc, capc;
+	eu_strmap ids;           /* candidate id -> struct first_seen */
+	eu_writer *rej;
+	unsigned long nin, nrej, nbad;
+	struct { const char *code; unsigned long n; } by[8];   /* rejects by code */
+	size_t nby;
+};
+
+/* Content fingerprint for the duplicate gate: eight bytes a step (a byte
+ * at a time was a tenth of the run on long summaries). */
+static uint64_t fingerprint(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ull;
+	return (h ^ n) * 0x9e3779b97f4a7c15ull;
+}
+
+/* The first occurrence of each candidate id: its content fingerprint and
+ * origin, for the duplicate gate. */
+struct first_seen {
+	uint64_t hash;
+	char origin[];
+};
+
+/* Returns NULL for a new id (now recorded), else what the first one left. */
+static struct first_seen *id_seen(struct run *r, const char *id, size_t len, uint64_t content,
+				  const char *origin)
+{
+	int found;
+	struct first_seen *f = eu_strmap_get(&r->ids, id, len, &found);
+
+	if (found)
+		return f;
+	f = eu_xmalloc(sizeof *f + strlen(origin) + 1);
+	f->hash = content;
+	strcpy(f->origin, origin);
+	eu_strmap_add(&r->ids, id, len, f);
+	return NULL;
+}
+
+static void write_reject(struct run *r, const eu_rec *rec, const char *code, const eu_buf *reason,
+			 const char *origin)
+{
+	eu_write_str(r->rej, code);
+	eu_write_field(r->rej, reason->p, reason->len, 0);
+	for (size_t i = 0; i < r->ncols; i++) {
+		if ((long)i == r->col_reject)
+			continue;
+		if ((long)i == r->col_origin)
+			eu_write_str(r->rej, origin);
+		else if (rec->bad)
+			eu_write_str(r->rej, "");     /* a ragged row's values are not trusted */
+		else
+			eu_write_field(r->rej, rec->v[i], rec->len[i], 0);
+	}
+	eu_write_end(r->rej);
+	r->nrej++;
+	size_t k;
+	for (k = 0; k < r->nby && strcmp(r->by[k].code, code); k++)
+		;
+	if (k == r->nby && k < sizeof r->by / sizeof *r->by)
+		r->by[r->nby++].code = code;     /* codes are string literals */
+	if (k < r->nby)
+		r->by[k].n++;
+}
+
+static void keep(struct run *r, const eu_rec *rec, const eu_rank_out *o)
+{
+	eu_buf blob = EU_BUF_INIT;
+	size_t n = r->ncols + NOWNED;
+	uint32_t *off = eu_xmalloc((n + 1) * sizeof *off);
+	char tmp[64];
+
+	for (size_t i = 0; i < r->ncols; i++) {
+		off[i] = (uint32_t)blob.len;
+		eu_buf_add(&blob, rec->v[i], rec->len[i]);
+		eu_buf_addc(&blob, '\0');
+	}
+	for (size_t k = 0; k < NOWNED; k++) {
+		off[r->ncols + k] = (uint32_t)blob.len;
+		switch (k) {
+		case 0:
+			eu_fmt_amount(&blob, o->score);
+			break;
+		case 1: case 2: case 3: case 4: case 5:
+			eu_fmt_amount(&blob, o->sub[k - 1]);
+			break;
+		case 6:
+			if (o->has_ratio)
+				eu_fmt_amount(&blob, o->value_ratio);
+			break;
+		case 7:
+			if (o->has_deadline) {
+				snprintf(tmp, sizeof tmp, "%ld", o->days_left);
+				eu_buf_adds(&blob, tmp);
+			}
+			break;
+		case 8:
+			eu_buf_adds(&blob, eu_decision_names[o->decision]);
+			break;
+		case 9:
+			eu_buf_add(&blob, o->flags.p, o->flags.len);
+			break;
+		case 10:
+			eu_buf_add(&blob, o->reasons.p, o->reasons.len);
+			break;
+		default:
+			break;     /* rank is known only after the sort */
+		}
+		eu_buf_addc(&blob, '\0');
+	}
+	off[n] = (uint32_t)blob.len;
+	if (r->nc == r->capc) {
+		r->capc = r->capc ? r->capc * 2 : 256;
+		r->c = eu_xrealloc(r->c, r->capc * sizeof *r->c);
+	}
+	struct cand *c = &r->c[r->nc++];
+	c->blob = eu_xrealloc(blob.p, blob.len + 1);   /* trim the slack */
+	c->off = off;
+	c->decision = o->decision;
+	c->score = o->score;
+	c->has_deadline = o->has_deadline;
+	c->deadline = o->deadline;
+	c->id = r->col_id >= 0 ? c->blob + off[r->col_id] : "";
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->decision != y->decision)
+		return x->decision < y->decision ? -1 : 1;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	if (x->has_deadline != y->has_deadline)
+		return x->has_deadline ? -1 : 1;     /* no deadline sorts last */
+	if (x->has_deadline && x->deadline != y->deadline)
+		return x->deadline < y->deadline ? -1 : 1;
+	int c = strcmp(x->id, y->id);
+	if (c)
+		return c;
+	return x->blob < y->blob ? -1 : x->blob > y->blob;   /* never equal: stable */
+}
+
+static const char *cval(const struct run *r, const struct cand *c, long col)
+{
+	return col >= 0 ? c->blob + c->off[col] : "";
+}
+
+static size_t cval_len(const struct run *r, const struct cand *c, long col)
+{
+	return col >= 0 ? c->off[col + 1] - c->off[col] - 1 : 0;
+}
+
+static long owned_index(const char *name)
+{
+	for (size_t k = 0; k < NOWNED; k++)
+		if (strcmp(owned[k], name) == 0)
+			return (long)k;
+	return -1;
+}
+
+static void write_partners_display(eu_writer *w, const char *s, size_t len)
+{
+	eu_partners ps = EU_PARTNERS_INIT;
+	eu_buf b = EU_BUF_INIT;
+	const char *err;
+
+	if (eu_partners_decode(&ps, s, len, &err) < 0) {
+		eu_write_field(w, s, len, 0);
+		eu_partners_free(&ps);
+		return;
+	}
+	for (size_t i = 0; i < ps.n; i++) {
+		const eu_partner *p = &ps.p[i];
+		if (b.len)
+			eu_buf_addc(&b, '\n');
+		eu_buf_add(&b, p->a[EU_P_NAME], p->len[EU_P_NAME]);
+		if (p->len[EU_P_CITY] || p->len[EU_P_COUNTRY]) {
+			eu_buf_adds(&b, " (");
+			eu_buf_add(&b, p->a[EU_P_CITY], p->len[EU_P_CITY]);
+			if (p->len[EU_P_CITY] && p->len[EU_P_COUNTRY])
+				eu_buf_adds(&b, ", ");
+			eu_buf_add(&b, p->a[EU_P_COUNTRY], p->len[EU_P_COUNTRY]);
+			eu_buf_addc(&b, ')');
+		}
+	}
+	eu_write_field(w, b.p ? b.p : "", b.len, 0);
+	eu_buf_free(&b);
+	eu_partners_free(&ps);
+}
+
+static int is_amount_col(const char *name)
+{
+	return strcmp(name, "total_eur") == 0 || strcmp(name, "eu_grant_eur") == 0 ||
+	       strcmp(name, "own_cost_eur") == 0 || strcmp(name, "odense_grant_eur") == 0 ||
+	       strcmp(name, "local_count") == 0 || strcmp(name, "goal_count") == 0;
+}
+
+/* One output column: where its value comes from, resolved once. */
+struct outcol {
+	enum { OC_RANK, OC_COL, OC_PARTNERS } kind;
+	long col;                /* blob column (stream or owned) */
+	int numeric;
+};
+
+static void write_candidates(struct run *r, eu_writer *w, int all)
+{
+	char rank[32];
+	struct outcol *oc = eu_xcalloc(r->ncols + NOWNED + NPEOPLE + 1, sizeof *oc);
+	size_t noc = 0;
+
+	/* Name look-ups happen here, once, not per record. */
+	if (all) {
+		for (size_t i = 0; i < r->ncols; i++)
+			if (owned_index(r->s.cols[i]) < 0) {
+				eu_write_str(w, r->s.cols[i]);
+				oc[noc++] = (struct outcol){OC_COL, (long)i, is_amount_col(r->s.cols[i])};
+			}
+		for (size_t k = 0; k < NOWNED; k++) {
+			eu_write_str(w, owned[k]);
+			oc[noc++] = k == NOWNED - 1 ? (struct outcol){OC_RANK, 0, 1}
+						   : (struct outcol){OC_COL, (long)(r->ncols + k), owned_numeric[k]};
+		}
+	} else {
+		for (size_t k = 0; k < NPEOPLE; k++) {
+			long ok = owned_index(people[k]);
+			eu_write_str(w, people[k]);
+			if (strcmp(people[k], "rank") == 0)
+				oc[noc++] = (struct outcol){OC_RANK, 0, 1};
+			else if (ok >= 0)
+				oc[noc++] = (struct outcol){OC_COL, (long)r->ncols + ok, owned_numeric[ok]};
+			else if (strcmp(people[k], "partners") == 0)
+				oc[noc++] = (struct outcol){OC_PARTNERS, eu_stream_col(&r->s, "partners"), 0};
+			else
+				oc[noc++] = (struct outcol){OC_COL, eu_stream_col(&r->s, people[k]), is_amount_col(people[k])};
+		}
+	}
+	eu_write_end(w);
+	for (size_t n = 0; n < r->nc && !eu_writer_error(w); n++) {
+		const struct cand *c = &r->c[n];
+		for (size_t k = 0; k < noc; k++) {
+			switch (oc[k].kind) {
+			case OC_RANK:
+				snprintf(rank, sizeof rank, "%zu", n + 1);
+				eu_write_field(w, rank, strlen(rank), 1);
+				break;
+			case OC_PARTNERS:
+				write_partners_display(w, cval(r, c, oc[k].col), cval_len(r, c, oc[k].col));
+				break;
+			default:
+				eu_write_field(w, cval(r, c, oc[k].col), cval_len(r, c, oc[k].col), oc[k].numeric);
+				break;
+			}
+		}
+		eu_write_end(w);
+	}
+	free(oc);
+}
+
+static int rank_records(struct run *r)
+{
+	eu_rank_out o = {0};
+	eu_buf origin = EU_BUF_INIT, reason = EU_BUF_INIT;
+	eu_rec rec;
+
+	while (eu_stream_next(&r->s, &rec)) {
+		r->nin++;
+		eu_buf_clear(&origin);
+		if (r->col_origin >= 0 && rec.len[r->col_origin] && !rec.bad)
+			eu_buf_add(&origin, rec.v[r->col_origin], rec.len[r->col_origin]);
+		else
+			eu_origin_format(&origin, rec.file, rec.line);
+		if (rec.bad) {
+			eu_buf_clear(&reason);
+			eu_rank_label(r->R, &reason, "reject.BAD_INPUT", "reason", rec.bad, NULL);
+			eu_warn_at(rec.file, rec.line, "%s", rec.bad);
+			write_reject(r, &rec, "BAD_INPUT", &reason, origin.p);
+			r->nbad++;
+			continue;
+		}
+		eu_rank_eval(r->R, &rec, r->today, &o);
+		if (o.decision == EU_DEC_REJECT) {
+			if (strcmp(o.reject_code, "BAD_INPUT") == 0)
+				r->nbad++;
+			write_reject(r, &rec, o.reject_code, &o.reject_reason, origin.p);
+			continue;
+		}
+		if (r->col_id >= 0 && rec.len[r->col_id]) {
+			uint64_t h = 0xcbf29ce484222325ull;
+			for (size_t i = 0; i < rec.n; i++)
+				if ((long)i != r->col_origin)
+					h = fingerprint(rec.v[i], rec.len[i] + 1, h);
+			struct first_seen *first = id_seen(r, rec.v[r->col_id], rec.len[r->col_id], h, origin.p);
+			if (first) {
+				eu_buf_clear(&reason);
+				eu_rank_label(r->R, &reason, first->hash == h ? "reject.DUPLICATE_SAME" : "reject.DUPLICATE",
+					      "first", first->origin, NULL);
+				write_reject(r, &rec, "DUPLICATE", &reason, origin.p);
+				continue;
+			}
+		}
+		keep(r, &rec, &o);
+	}
+	eu_rank_out_free(&o);
+	eu_buf_free(&origin);
+	eu_buf_free(&reason);
+	qsort(r->c, r->nc, sizeof *r->c, cmp_cand);
+	return 0;
+}
+
+int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_t npaths,
+		eu_writer *rej, eu_writer *w)
+{
+	struct run r = {.R = R, .today = o->today, .rej = rej};
+	int all = o->all_columns;
+
+	eu_stream_open(&r.s, paths, npaths, NULL);
+	eu_stream_add_col(&r.s, EU_COL_REJECT);
+	eu_stream_add_col(&r.s, EU_COL_ORIGIN);
+	r.ncols = r.s.ncols;
+	r.col_id = eu_stream_col(&r.s, "id");
+	r.col_origin = eu_stream_col(&r.s, EU_COL_ORIGIN);
+	r.col_reject = eu_stream_col(&r.s, EU_COL_REJECT);
+	eu_rank_bind(r.R, &r.s);
+
+	/* The rejects header: code and reason first, for people. */
+	eu_write_str(r.rej, "reject_code");
+	eu_write_str(r.rej, EU_COL_REJECT);
+	for (size_t i = 0; i < r.ncols; i++)
+		if ((long)i != r.col_reject)
+			eu_write_str(r.rej, r.s.cols[i]);
+	eu_write_end(r.rej);
+
+	rank_records(&r);
+	int status = r.s.status;
+	write_candidates(&r, w, all);
+
+	if (r.nc + r.nrej != r.nin) {
+		eu_warnx("internal error: %lu records in, %zu candidates + %lu rejected", r.nin, r.nc, r.nrej);
+		status = EU_EXIT_OUTPUT;
+	}
+	eu_buf summary = EU_BUF_INIT;
+	for (size_t k = 0; k < r.nby; k++)
+		eu_buf_printf(&summary, "%s%s %lu", k ? ", " : " (", r.by[k].code, r.by[k].n);
+	if (r.nby)
+		eu_buf_addc(&summary, ')');
+	eu_warnx("%zu candidates, %lu rejected%s", r.nc, r.nrej, summary.p ? summary.p : "");
+	eu_buf_free(&summary);
+	if (r.nbad)
+		eu_status_raise(&status, EU_EXIT_BADREC);
+	if (eu_writer_flush(r.rej) < 0) {
+		eu_warnx("write error on %s: %s", eu_writer_name(r.rej), strerror(errno));
+		eu_status_raise(&status, EU_EXIT_OUTPUT);
+	}
+
+	for (size_t i = 0; i < r.nc; i++) {
+		free(r.c[i].blob);
+		free(r.c[i].off);
+	}
+	free(r.c);
+	eu_strmap_free(&r.ids, free);
+	eu_stream_close(&r.s);
+	return status;
+}
