@@ -16,6 +16,7 @@
 #include "euprio/core/diag.h"
 #include "euprio/core/reader.h"
 #include "euprio/core/text.h"
+#include "euprio/core/values.h"
 
 #ifndef EUPRIO_DEFAULT_CONFIG
 #define EUPRIO_DEFAULT_CONFIG "/usr/local/share/euprio"
@@ -240,17 +241,11 @@ int eu_table_number(const eu_table *t, size_t row, long col, double min,
 		    double max, double *out)
 {
 	const char *s = eu_table_get(t, row, col);
-	char *end;
-	char tmp[64];
+	double v;
 
-	/* Accept a decimal comma: the file may come from a Danish spreadsheet. */
-	snprintf(tmp, sizeof tmp, "%s", s);
-	char *comma = strchr(tmp, ',');
-	if (comma && !strchr(tmp, '.'))
-		*comma = '.';
-	errno = 0;
-	double v = strtod(tmp, &end);
-	if (!*s || *end || errno || !isfinite(v) || strlen(s) >= sizeof tmp) {
+	/* A decimal comma is accepted: the file may come from a Danish
+	 * spreadsheet. */
+	if (eu_parse_number(s, strlen(s), EU_NUM_COMMA, &v) < 0 || !isfinite(v)) {
 		eu_table_error(t, row, col, "'%s' is not a number", s);
 		return -1;
 	}

@@ -5,20 +5,12 @@
 #include <string.h>
 
 #include "euprio/core/buf.h"
+#include "euprio/core/hash.h"
 #include "euprio/core/strmap.h"
-
-static size_t hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return (size_t)h;
-}
 
 static size_t slot(const eu_strmap *m, const char *key, size_t len)
 {
-	size_t h = hash(key, len) & (m->cap - 1);
+	size_t h = (size_t)eu_fnv64(key, len, EU_FNV64_SEED) & (m->cap - 1);
 
 	while (m->keys[h] && (strlen(m->keys[h]) != len || memcmp(m->keys[h], key, len)))
 		h = (h + 1) & (m->cap - 1);

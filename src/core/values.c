@@ -293,6 +293,32 @@ int eu_parse_amount_dec(const char *s, char forced, double *value, enum eu_curre
 	return 0;
 }
 
+int eu_parse_number(const char *s, size_t len, int flags, double *out)
+{
+	char tmp[64];
+	size_t i = 0, digits = 0, k = 0;
+
+	if (len == 0 || len >= sizeof tmp)
+		return -1;
+	if (s[i] == '-' || s[i] == '+')
+		tmp[k++] = s[i++];
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+		tmp[k++] = s[i];
+	if (i < len && (s[i] == '.' || ((flags & EU_NUM_COMMA) && s[i] == ','))) {
+		size_t frac = 0;
+		tmp[k++] = '.';
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, frac++)
+			tmp[k++] = s[i];
+		if (!frac)
+			return -1;
+	}
+	if (i != len || !digits)
+		return -1;
+	tmp[k] = '\0';
+	*out = strtod(tmp, NULL);
+	return 0;
+}
+
 double eu_to_eur(double v, enum eu_currency cur, enum eu_currency dflt, double dkk_rate)
 {
 	if (cur == EU_CUR_UNKNOWN)

@@ -1,4 +1,4 @@
-/* Unit tests for scoring and deciding (src/lib/rank.c) with the shipped
+/* Unit tests for scoring and deciding (src/stages/rank/) with the shipped
  * policy: each gate, each sub-score, the value ratio, decisions, flags and
  * the reasons sentence in both languages. */
 #include <setjmp.h>
@@ -106,6 +106,44 @@ static struct rec *base(void)
 static void eval(eu_rank *R, struct rec *x, eu_rank_out *o)
 {
 	eu_rank_eval(R, &x->r, today, o);
+}
+
+/* Two applications that differ only in how a partner's country is spelt
+ * score the same: local and rank ask one home-country predicate. */
+static void test_country_spelling_changes_nothing(void **s)
+{
+	(void)s;
+	static const char *const danish[] = {"DK", "dk", "Danmark", "Denmark", "DNK", "Dänemark", " Danmark "};
+	eu_rank_out o = {0};
+	double want = -1, want_part = -1;
+
+	for (size_t i = 0; i < sizeof danish / sizeof *danish; i++) {
+		char partners[256];
+		snprintf(partners, sizeof partners,
+			 "Tampere University\t\tresearch\tcoordinator\t\tTampere\tFI\n"
+			 "SDU\t\t\tpartner\t5230\tOdense M\t%s\n"
+			 "Aalborg Universitet\t\t\tpartner\t9220\tAalborg\t%s", danish[i], danish[i]);
+		struct rec *x = base();
+		set(x, "partners", partners);
+		eval(R_da, x, &o);
+		assert_int_not_equal(o.decision, EU_DEC_REJECT);
+		if (want < 0) {
+			want = o.score;
+			want_part = o.sub[EU_SUB_PARTNERSHIPS];
+		}
+		assert_true(o.score == want);
+		assert_true(o.sub[EU_SUB_PARTNERSHIPS] == want_part);
+	}
+	/* One partner abroad (Tampere) and two at home: 15 per partner abroad,
+	 * 25 for the twin city, 15 for a consortium of three. */
+	assert_true(want_part == 15 + 25 + 15);
+	/* A partner in Germany, however spelt, is abroad. */
+	struct rec *x = base();
+	set(x, "partners", "Tampere University\t\tresearch\tcoordinator\t\tTampere\tFI\n"
+		"TU Berlin\t\t\tpartner\t\tBerlin\tDeutschland\nSDU\t\t\tpartner\t\t\tDanmark");
+	eval(R_da, x, &o);
+	assert_true(o.sub[EU_SUB_PARTNERSHIPS] == 15 * 2 + 25 + 15);
+	eu_rank_out_free(&o);
 }
 
 static void test_gates(void **s)
@@ -294,6 +332,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gates),
+		cmocka_unit_test(test_country_spelling_changes_nothing),
 		cmocka_unit_test(test_running_is_reviewed_not_dropped),
 		cmocka_unit_test(test_subscores_and_score),
 		cmocka_unit_test(test_value_ratio_and_flags),

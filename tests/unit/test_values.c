@@ -1,4 +1,4 @@
-/* Unit tests for dates and amounts as people type them (src/lib/values.c). */
+/* Unit tests for dates and amounts as people type them (src/core/values.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,10 +98,38 @@ static void test_amounts(void **s)
 	assert_true(eu_to_eur(746, EU_CUR_UNKNOWN, EU_CUR_EUR, 7.46) == 746);
 }
 
+/* The one number parser: what the record stream carries, and with
+ * EU_NUM_COMMA a Danish decimal comma; nothing strtod would also take. */
+static void test_numbers(void **s)
+{
+	(void)s;
+	static const struct { const char *in; int flags; int ok; double want; } cases[] = {
+		{"1480000", 0, 1, 1480000}, {"160857.91", 0, 1, 160857.91}, {"-5", 0, 1, -5},
+		{"+2.5", 0, 1, 2.5}, {"0", 0, 1, 0}, {"7,46", EU_NUM_COMMA, 1, 7.46},
+		{"7,46", 0, 0, 0}, {"", 0, 0, 0}, {" 5", 0, 0, 0}, {"5 ", 0, 0, 0}, {"1e5", 0, 0, 0},
+		{"0x10", 0, 0, 0}, {"inf", 0, 0, 0}, {"nan", 0, 0, 0}, {".5", 0, 0, 0}, {"5.", 0, 0, 0},
+		{"-", 0, 0, 0}, {"1.2.3", 0, 0, 0}, {"1,2,3", EU_NUM_COMMA, 0, 0}, {"3.200.000", 0, 0, 0},
+		{"12345678901234567890123456789012345678901234567890123456789012345678", 0, 0, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		double v = -99;
+		int rc = eu_parse_number(cases[i].in, strlen(cases[i].in), cases[i].flags, &v);
+		if ((rc == 0) != cases[i].ok)
+			fail_msg("'%s': %s", cases[i].in, rc == 0 ? "read as a number" : "not read");
+		if (cases[i].ok && v != cases[i].want)
+			fail_msg("'%s': %g", cases[i].in, v);
+	}
+	/* The length bounds the number: a field's bytes need no NUL. */
+	double v;
+	assert_int_equal(eu_parse_number("123abc", 3, 0, &v), 0);
+	assert_true(v == 123);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_amounts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

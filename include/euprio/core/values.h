@@ -29,6 +29,14 @@ int eu_parse_amount(const char *s, double *value, enum eu_currency *cur);
 /* The same with the decimal separator fixed ('.' or ','; 0 guesses). */
 int eu_parse_amount_dec(const char *s, char dec, double *value, enum eu_currency *cur);
 
+/* The one parser of plain numbers: what the record stream carries
+ * ("1480000", "-5", "160857.91", an optional leading + or -) and, with
+ * EU_NUM_COMMA, a decimal comma as Danish spreadsheets save it in policy
+ * tables ("7,46").  No exponents, hex, inf or nan, no spaces: a value that
+ * is not plainly a number is not read as one.  Returns 0, or -1. */
+#define EU_NUM_COMMA 1
+int eu_parse_number(const char *s, size_t len, int flags, double *out);
+
 /* Converts to EUR: DKK at rate DKK per EUR; unknown counts as dflt. */
 double eu_to_eur(double v, enum eu_currency cur, enum eu_currency dflt, double dkk_rate);
 

@@ -4,9 +4,8 @@
 #define EUPRIO_LOCAL_H
 
 #include "euprio/core/buf.h"
+#include "euprio/core/words.h"
 #include "euprio/stream/partners.h"
-
-enum eu_tier { EU_TIER_NONE = 0, EU_TIER_FYN = 1, EU_TIER_ODENSE = 2, EU_TIER_SELF = -1 };
 
 typedef struct eu_local eu_local;
 
@@ -40,7 +39,6 @@ void eu_local_result_free(eu_local_result *r);
 int eu_local_record(const eu_local *L, const char *partners, size_t len,
 		    eu_local_result *res, const char **err);
 
-const char *eu_tier_name(int tier);
 
 
 #endif

@@ -4,6 +4,7 @@
 #define EUPRIO_RANK_H
 
 #include "euprio/core/buf.h"
+#include "euprio/core/words.h"
 #include "euprio/core/writer.h"
 #include "euprio/stream/stream.h"
 
@@ -18,8 +19,6 @@ void eu_rank_free(eu_rank *R);
 /* Resolves the columns rank reads in a stream (absent ones read as ""). */
 void eu_rank_bind(eu_rank *R, const eu_stream *s);
 
-enum eu_decision { EU_DEC_PRIORITISE = 0, EU_DEC_CONSIDER = 1, EU_DEC_REVIEW = 2, EU_DEC_REJECT = 3 };
-extern const char *const eu_decision_names[4];
 
 enum { EU_SUB_VALUE, EU_SUB_KNOWLEDGE, EU_SUB_COOPERATION, EU_SUB_PARTNERSHIPS,
        EU_SUB_REPUTATION, EU_NSUB };

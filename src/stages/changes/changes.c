@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "euprio/core/diag.h"
+#include "euprio/core/words.h"
 #include "euprio/stream/stream.h"
 #include "euprio/stages/changes.h"
 
@@ -85,22 +86,22 @@ int eu_changes_run(const char *old_path, const char *new_path, eu_writer *w)
 		struct old key = {.id = (char *)val(&r, ci)};
 		struct old *o = nold ? bsearch(&key, old, nold, sizeof *old, cmp_old) : NULL;
 		if (!o) {
-			row(w, "new", val(&r, ci), val(&r, ct), "", val(&r, cd), "", val(&r, cs), "", val(&r, cr));
+			row(w, eu_change_names[EU_CHANGE_NEW], val(&r, ci), val(&r, ct), "", val(&r, cd), "", val(&r, cs), "", val(&r, cr));
 			continue;
 		}
 		o->seen = 1;
 		if (strcmp(o->decision, val(&r, cd)))
-			row(w, "decision", val(&r, ci), val(&r, ct), o->decision, val(&r, cd), o->score, val(&r, cs),
+			row(w, eu_change_names[EU_CHANGE_DECISION], val(&r, ci), val(&r, ct), o->decision, val(&r, cd), o->score, val(&r, cs),
 			    o->rank, val(&r, cr));
 		else if (strcmp(o->score, val(&r, cs)))
-			row(w, "score", val(&r, ci), val(&r, ct), o->decision, val(&r, cd), o->score, val(&r, cs),
+			row(w, eu_change_names[EU_CHANGE_SCORE], val(&r, ci), val(&r, ct), o->decision, val(&r, cd), o->score, val(&r, cs),
 			    o->rank, val(&r, cr));
 	}
 	eu_status_raise(&status, s.status);
 	eu_stream_close(&s);
 	for (size_t i = 0; i < nold; i++) {
 		if (!old[i].seen)
-			row(w, "left", old[i].id, old[i].title, old[i].decision, "", old[i].score, "", old[i].rank, "");
+			row(w, eu_change_names[EU_CHANGE_LEFT], old[i].id, old[i].title, old[i].decision, "", old[i].score, "", old[i].rank, "");
 		free(old[i].id);
 		free(old[i].title);
 		free(old[i].decision);

@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include "euprio/core/config.h"
+#include "euprio/core/country.h"
+#include "euprio/core/hash.h"
 #include "euprio/core/diag.h"
+#include "euprio/stream/listcol.h"
 #include "euprio/stages/local.h"
 #include "euprio/core/text.h"
 
@@ -83,28 +86,19 @@ struct eu_local {
 	size_t nplaces;
 	struct twin *twins;
 	size_t ntwins;
+	eu_countries *countries; /* which partners are in Denmark */
 	pcre2_match_data *md;
 };
-
-const char *eu_tier_name(int tier)
-{
-	switch (tier) {
-	case EU_TIER_ODENSE: return "odense";
-	case EU_TIER_FYN: return "fyn";
-	default: return "none";
-	}
-}
 
 static int parse_tier(const eu_table *t, size_t r, long c, int *tier)
 {
 	const char *v = eu_table_get(t, r, c);
 
-	if (eu_strcaseeq(v, "odense"))
-		*tier = EU_TIER_ODENSE;
-	else if (eu_strcaseeq(v, "fyn"))
-		*tier = EU_TIER_FYN;
-	else {
-		eu_table_error(t, r, c, "tier must be odense or fyn, not '%s'", v);
+	*tier = eu_tier_parse(v, strlen(v), 0);
+	if (*tier < 0) {
+		eu_table_error(t, r, c, "tier must be %s or %s, not '%s'", eu_tier_names[EU_TIER_ODENSE],
+			       eu_tier_names[EU_TIER_FYN], v);
+		*tier = EU_TIER_NONE;
 		return -1;
 	}
 	return 0;
@@ -381,6 +375,8 @@ eu_local *eu_local_load(const char *dir)
 	rc |= load_postcodes(L, dir);
 	rc |= load_places(L, dir);
 	rc |= load_twins(L, dir);
+	if (!(L->countries = eu_countries_load(dir)))
+		rc = -1;
 	L->md = pcre2_match_data_create(4, NULL);
 	L->memo = eu_xcalloc(MEMO_SLOTS, sizeof *L->memo);
 	if (rc) {
@@ -426,6 +422,7 @@ void eu_local_free(eu_local *L)
 		free(L->twins[i].folded);
 	}
 	free(L->twins);
+	eu_countries_free(L->countries);
 	pcre2_match_data_free(L->md);
 	for (size_t i = 0; L->memo && i < MEMO_SLOTS; i++) {
 		free(L->memo[i].key);
@@ -467,11 +464,6 @@ static int id_in(const char *digits, char *const *ids, size_t n)
 	return 0;
 }
 
-static int is_dk(const eu_partner *p)
-{
-	return eu_strcaseeq(p->a[EU_P_COUNTRY], "DK") || eu_strcaseeq(p->a[EU_P_COUNTRY], "Denmark") ||
-	       eu_strcaseeq(p->a[EU_P_COUNTRY], "Danmark");
-}
 
 /* Four digits, alone or after "DK-"/"DK ": the Danish postcode, or -1. */
 static int parse_postcode(const char *s)
@@ -506,7 +498,8 @@ int eu_local_judge(const eu_local *L, const eu_partner *p, eu_buf *evidence,
 	eu_buf name = EU_BUF_INIT, city = EU_BUF_INIT;
 	char *id = digits_dup(p->a[EU_P_ORGID]);
 	int tier = EU_TIER_NONE;
-	int dk = is_dk(p), nocountry = p->len[EU_P_COUNTRY] == 0;
+	int dk = eu_country_is_home(L->countries, p->a[EU_P_COUNTRY], p->len[EU_P_COUNTRY]);
+	int nocountry = p->len[EU_P_COUNTRY] == 0;
 
 	*type = canon_type(p->a[EU_P_TYPE]);
 	eu_fold(&name, p->a[EU_P_NAME], p->len[EU_P_NAME]);
@@ -588,6 +581,8 @@ const char *eu_local_twin(const eu_local *L, const eu_partner *p)
 	eu_buf f = EU_BUF_INIT;
 	const char *hit = NULL;
 	int by_city = p->len[EU_P_CITY] > 0;
+	char code[3];
+	int known = eu_country_code(L->countries, p->a[EU_P_COUNTRY], p->len[EU_P_COUNTRY], code);
 
 	if (by_city)
 		eu_fold(&f, p->a[EU_P_CITY], p->len[EU_P_CITY]);
@@ -595,7 +590,7 @@ const char *eu_local_twin(const eu_local *L, const eu_partner *p)
 		eu_fold(&f, p->a[EU_P_NAME], p->len[EU_P_NAME]);
 	for (size_t i = 0; i < L->ntwins && !hit; i++) {
 		const struct twin *w = &L->twins[i];
-		if (p->len[EU_P_COUNTRY] == 2 && w->country[0] && !eu_strcaseeq(p->a[EU_P_COUNTRY], w->country))
+		if (w->country[0] && known && strcmp(code, w->country) != 0)
 			continue;
 		size_t n = strlen(w->folded);
 		/* A city is the town itself ("Groningen", "Tampere"), or starts
@@ -615,21 +610,6 @@ void eu_local_result_free(eu_local_result *r)
 	eu_buf_free(&r->types);
 	eu_buf_free(&r->evidence);
 	eu_buf_free(&r->twins);
-}
-
-static int listed(const eu_buf *b, const char *item, const char *sep)
-{
-	size_t n = strlen(item), sl = strlen(sep);
-	const char *p = b->p, *end = b->p + b->len;
-
-	while (p && p < end) {
-		const char *q = strstr(p, sep);
-		size_t len = q ? (size_t)(q - p) : (size_t)(end - p);
-		if (len == n && memcmp(p, item, n) == 0)
-			return 1;
-		p = q ? q + sl : NULL;
-	}
-	return 0;
 }
 
 int eu_local_record(const eu_local *L, const char *partners, size_t len,
@@ -657,9 +637,7 @@ int eu_local_record(const eu_local *L, const char *partners, size_t len,
 		 * attributes follow each other, NUL-separated. */
 		const char *key = p->a[EU_P_NAME];
 		size_t keylen = (size_t)(p->a[EU_P_COUNTRY] + p->len[EU_P_COUNTRY] - key);
-		uint64_t h = 1469598103934665603ull;
-		for (size_t k = 0; k < keylen; k++)
-			h = (h ^ (unsigned char)key[k]) * 1099511628211ull;
+		uint64_t h = eu_fnv64(key, keylen, EU_FNV64_SEED);
 		struct memo *m = &L->memo[h % MEMO_SLOTS];
 		eu_buf_clear(&ev);
 		if (m->key && m->hash == h && m->keylen == keylen && !memcmp(m->key, key, keylen)) {
@@ -684,30 +662,20 @@ int eu_local_record(const eu_local *L, const char *partners, size_t len,
 			res->count++;
 			if (tier > res->tier)
 				res->tier = tier;
-			if (res->partners.len)
-				eu_buf_adds(&res->partners, "; ");
-			eu_buf_add(&res->partners, p->a[EU_P_NAME], p->len[EU_P_NAME]);
-			if (res->evidence.len)
-				eu_buf_adds(&res->evidence, "; ");
-			eu_buf_add(&res->evidence, p->a[EU_P_NAME], p->len[EU_P_NAME]);
+			eu_names_add(&res->partners, p->a[EU_P_NAME], p->len[EU_P_NAME]);
+			eu_names_add(&res->evidence, p->a[EU_P_NAME], p->len[EU_P_NAME]);
 			eu_buf_adds(&res->evidence, ": ");
 			eu_buf_add(&res->evidence, ev.p ? ev.p : "", ev.len);
 			for (int k = 0; type && k < NTYPES; k++)
 				if (type == type_names[k])
 					seen_type[k] = 1;
 		}
-		if (twin && !listed(&res->twins, twin, ";")) {
-			if (res->twins.len)
-				eu_buf_addc(&res->twins, ';');
-			eu_buf_adds(&res->twins, twin);
-		}
+		if (twin && !eu_list_has(res->twins.p, res->twins.len, twin, strlen(twin)))
+			eu_list_add(&res->twins, twin, strlen(twin));
 	}
 	for (int k = 0; k < NTYPES; k++)
-		if (seen_type[k]) {
-			if (res->types.len)
-				eu_buf_addc(&res->types, ';');
-			eu_buf_adds(&res->types, type_names[k]);
-		}
+		if (seen_type[k])
+			eu_list_add(&res->types, type_names[k], strlen(type_names[k]));
 	eu_buf_free(&ev);
 	eu_partners_free(&ps);
 	return 0;

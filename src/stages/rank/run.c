@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "euprio/core/diag.h"
-#include "euprio/core/strmap.h"
+#include "euprio/core/dupes.h"
+#include "euprio/core/hash.h"
 #include "euprio/core/text.h"
 #include "euprio/core/values.h"
 #include "euprio/stream/partners.h"
@@ -52,53 +53,12 @@ struct run {
 	long col_id, col_origin, col_reject;
 	struct cand *c;
 	size_t nc, capc;
-	eu_strmap ids;           /* candidate id -> struct first_seen */
+	eu_dupes *ids;           /* the candidates' ids, for the duplicate gate */
 	eu_writer *rej;
 	unsigned long nin, nrej, nbad;
 	struct { const char *code; unsigned long n; } by[8];   /* rejects by code */
 	size_t nby;
 };
-
-/* Content fingerprint for the duplicate gate: eight bytes a step (a byte
- * at a time was a tenth of the run on long summaries). */
-static uint64_t fingerprint(const void *p, size_t n, uint64_t h)
-{
-	const unsigned char *s = p;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-	}
-	for (; i < n; i++)
-		h = (h ^ s[i]) * 0x100000001b3ull;
-	return (h ^ n) * 0x9e3779b97f4a7c15ull;
-}
-
-/* The first occurrence of each candidate id: its content fingerprint and
- * origin, for the duplicate gate. */
-struct first_seen {
-	uint64_t hash;
-	char origin[];
-};
-
-/* Returns NULL for a new id (now recorded), else what the first one left. */
-static struct first_seen *id_seen(struct run *r, const char *id, size_t len, uint64_t content,
-				  const char *origin)
-{
-	int found;
-	struct first_seen *f = eu_strmap_get(&r->ids, id, len, &found);
-
-	if (found)
-		return f;
-	f = eu_xmalloc(sizeof *f + strlen(origin) + 1);
-	f->hash = content;
-	strcpy(f->origin, origin);
-	eu_strmap_add(&r->ids, id, len, f);
-	return NULL;
-}
 
 static void write_reject(struct run *r, const eu_rec *rec, const char *code, const eu_buf *reason,
 			 const char *origin)
@@ -349,15 +309,18 @@ static int rank_records(struct run *r)
 			continue;
 		}
 		if (r->col_id >= 0 && rec.len[r->col_id]) {
-			uint64_t h = 0xcbf29ce484222325ull;
+			/* The same id twice: the first is kept, and the reason says
+			 * whether the second has the same content (a file read
+			 * twice) or other content (two projects under one id). */
+			uint64_t h = EU_FNV64_SEED;
 			for (size_t i = 0; i < rec.n; i++)
 				if ((long)i != r->col_origin)
-					h = fingerprint(rec.v[i], rec.len[i] + 1, h);
-			struct first_seen *first = id_seen(r, rec.v[r->col_id], rec.len[r->col_id], h, origin.p);
-			if (first) {
+					h = eu_fingerprint(rec.v[i], rec.len[i] + 1, h);
+			eu_dupe d;
+			if (eu_dupes_note(r->ids, rec.v[r->col_id], rec.len[r->col_id], h, origin.p, 0, &d)) {
 				eu_buf_clear(&reason);
-				eu_rank_label(r->R, &reason, first->hash == h ? "reject.DUPLICATE_SAME" : "reject.DUPLICATE",
-					      "first", first->origin, NULL);
+				eu_rank_label(r->R, &reason, d.same ? "reject.DUPLICATE_SAME" : "reject.DUPLICATE",
+					      "first", d.first, NULL);
 				write_reject(r, &rec, "DUPLICATE", &reason, origin.p);
 				continue;
 			}
@@ -374,7 +337,7 @@ static int rank_records(struct run *r)
 int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_t npaths,
 		eu_writer *rej, eu_writer *w)
 {
-	struct run r = {.R = R, .today = o->today, .rej = rej};
+	struct run r = {.R = R, .today = o->today, .rej = rej, .ids = eu_dupes_new(EU_DUPES_NOW)};
 	int all = o->all_columns;
 
 	eu_stream_open(&r.s, paths, npaths, NULL);
@@ -421,7 +384,7 @@ int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_
 		free(r.c[i].off);
 	}
 	free(r.c);
-	eu_strmap_free(&r.ids, free);
+	eu_dupes_free(r.ids);
 	eu_stream_close(&r.s);
 	return status;
 }

@@ -1,0 +1,36 @@
+/* The words of the record stream that more than one program writes or
+ * reads — tiers, decisions, kinds of change — spelled in one place, so a
+ * stage that writes one and a stage that reads it cannot disagree. */
+#ifndef EUPRIO_WORDS_H
+#define EUPRIO_WORDS_H
+
+#include <stddef.h>
+
+/* local_tier: how rooted a partner (or a record's best partner) is.
+ * EU_TIER_SELF is the municipality itself, which never counts. */
+enum eu_tier { EU_TIER_SELF = -1, EU_TIER_NONE = 0, EU_TIER_FYN = 1, EU_TIER_ODENSE = 2 };
+#define EU_NTIERS 3
+/* "none", "fyn", "odense", indexed by tier. */
+extern const char *const eu_tier_names[EU_NTIERS];
+const char *eu_tier_name(int tier);
+/* The tier a word names (ASCII case ignored), or -2 when it names none;
+ * "none" is accepted only when allow_none is set. */
+int eu_tier_parse(const char *s, size_t len, int allow_none);
+
+/* decision: what euprio-rank decides.  EU_DEC_REJECT never appears in the
+ * candidates; the order is the candidates' sort order. */
+enum eu_decision { EU_DEC_PRIORITISE = 0, EU_DEC_CONSIDER = 1, EU_DEC_REVIEW = 2, EU_DEC_REJECT = 3 };
+#define EU_NDECISIONS 4
+extern const char *const eu_decision_names[EU_NDECISIONS];
+/* The decision a word names, or -1. */
+int eu_decision_parse(const char *s, size_t len);
+
+/* change: a row of euprio-changes' output. */
+enum eu_change { EU_CHANGE_NEW, EU_CHANGE_LEFT, EU_CHANGE_DECISION, EU_CHANGE_SCORE, EU_NCHANGES };
+extern const char *const eu_change_names[EU_NCHANGES];
+
+/* The index of the word s (len bytes) in names[0..n), or -1: the look-up
+ * the functions above share. */
+long eu_word_index(const char *const *names, size_t n, const char *s, size_t len);
+
+#endif

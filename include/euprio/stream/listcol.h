@@ -1,0 +1,66 @@
+/* The list columns of the record stream, their one writer and reader
+ * (docs/record-stream.md):
+ *   lists      goals "G3;G9", local_types, twin_cities, flags: items joined by ';'
+ *   names      local_partners "SDU; Odense Robotics": joined by "; "
+ *   strengths  goal_strength "G3:2.5;G9:4": a list of id:number
+ *   evidence   goal_evidence "G9: cobots (summary), robotics (title) | G3: ældre (title)":
+ *              per goal "ID: " and its terms "text (field)" joined by ", ",
+ *              goals joined by " | "
+ * Items never hold their separators: writers fold them away. */
+#ifndef EUPRIO_LISTCOL_H
+#define EUPRIO_LISTCOL_H
+
+#include <stddef.h>
+#include "euprio/core/buf.h"
+
+/* A position in a list column being read. */
+typedef struct eu_list_it {
+	const char *p, *end;
+} eu_list_it;
+
+static inline void eu_list_begin(eu_list_it *it, const char *s, size_t len)
+{
+	it->p = s;
+	it->end = s + len;
+}
+
+/* ';' lists.  eu_list_next gives the next non-empty item (trimmed of
+ * spaces); 0 at the end. */
+void eu_list_add(eu_buf *b, const char *item, size_t len);
+int eu_list_next(eu_list_it *it, const char **item, size_t *len);
+size_t eu_list_count(const char *s, size_t len);
+int eu_list_has(const char *s, size_t len, const char *item, size_t ilen);
+/* Appends the items of s to out joined by sep ("G3, G9" for people). */
+void eu_list_join(eu_buf *out, const char *s, size_t len, const char *sep);
+
+/* "; " lists of names. */
+void eu_names_add(eu_buf *b, const char *name, size_t len);
+int eu_names_next(eu_list_it *it, const char **name, size_t *len);
+
+/* id:number lists. */
+void eu_strength_add(eu_buf *b, const char *id, double v);
+int eu_strength_next(eu_list_it *it, const char **id, size_t *idlen, double *v);
+/* The sum of the numbers (0 for an empty or unreadable list). */
+double eu_strength_sum(const char *s, size_t len);
+
+/* Evidence.  A writer starts a goal's group with eu_evidence_group, then
+ * adds its terms; a term's text is cut to max bytes on a character
+ * boundary, and TABs and line breaks in it become spaces. */
+void eu_evidence_group(eu_buf *b, const char *id, const char *terms, size_t tlen);
+void eu_evidence_term(eu_buf *terms, const char *text, size_t len, size_t max, const char *field,
+		      size_t flen);
+/* Reading evidence term by term: each with its goal id, text and field. */
+typedef struct eu_evidence_it {
+	const char *p, *end;
+	const char *gend;        /* end of the current goal's group */
+	const char *id;          /* the current goal's id */
+	size_t idlen;
+} eu_evidence_it;
+typedef struct eu_evidence_item {
+	const char *id, *text, *field;
+	size_t idlen, textlen, fieldlen;
+} eu_evidence_item;
+void eu_evidence_begin(eu_evidence_it *it, const char *s, size_t len);
+int eu_evidence_next(eu_evidence_it *it, eu_evidence_item *e);
+
+#endif

@@ -1,0 +1,108 @@
+/* What a record says that euprio-rank decides on, read once: its status
+ * class, deadline, goals, local partners, partners abroad, role and money.
+ * The list columns are read with the stream's one codec (listcol.h) and
+ * numbers with the one number parser, so rank reads exactly what the
+ * stages before it wrote. */
+#include <math.h>
+#include <string.h>
+
+#include "euprio/core/text.h"
+#include "euprio/core/values.h"
+#include "euprio/core/words.h"
+#include "euprio/stream/listcol.h"
+#include "euprio/stream/partners.h"
+#include "rank_int.h"
+
+static int status_in(const char *status, char *const *list, size_t n)
+{
+	eu_buf f = EU_BUF_INIT;
+	int hit = 0;
+
+	eu_fold(&f, status, strlen(status));
+	for (size_t i = 0; i < n && !hit; i++)
+		hit = strcmp(f.p, list[i]) == 0;
+	eu_buf_free(&f);
+	return hit;
+}
+
+/* A number column: 0 when empty or not a number (a stage that was skipped
+ * leaves it empty; rank_gate says so). */
+static double number(const eu_rank *R, const eu_rec *rec, int c, int *ok)
+{
+	double v = 0;
+	int got = eu_parse_number(rank_get(R, rec, c), rank_getlen(R, rec, c), 0, &v) == 0;
+
+	if (ok)
+		*ok = got;
+	return got ? v : 0;
+}
+
+void rank_facts(eu_rank *R, const eu_rec *rec, long today, struct facts *f)
+{
+	memset(f, 0, sizeof *f);
+	f->reject = rank_get(R, rec, C_REJECT);
+	f->reject_len = rank_getlen(R, rec, C_REJECT);
+	f->status = rank_get(R, rec, C_STATUS);
+	f->closed = *f->status && status_in(f->status, R->st_closed, R->nst_closed);
+	f->review = status_in(f->status, R->st_review, R->nst_review);
+	f->gated = !*f->status || status_in(f->status, R->st_deadline, R->nst_deadline);
+
+	f->deadline_text = rank_get(R, rec, C_DEADLINE);
+	if (*f->deadline_text) {
+		long d = eu_parse_date(f->deadline_text);
+		if (d >= 0) {
+			f->has_deadline = 1;
+			f->deadline = d;
+			f->days_left = d - today;
+		}
+	}
+
+	f->goal_count = number(R, rec, C_GOAL_COUNT, NULL);
+	f->goals = rank_get(R, rec, C_GOALS);
+	f->goals_len = rank_getlen(R, rec, C_GOALS);
+	f->strength = eu_strength_sum(rank_get(R, rec, C_GOAL_STRENGTH), rank_getlen(R, rec, C_GOAL_STRENGTH));
+	f->evidence = rank_get(R, rec, C_GOAL_EVIDENCE);
+	f->evidence_len = rank_getlen(R, rec, C_GOAL_EVIDENCE);
+
+	f->local_count = number(R, rec, C_LOCAL_COUNT, NULL);
+	const char *tier = rank_get(R, rec, C_LOCAL_TIER);
+	int t = eu_tier_parse(tier, strlen(tier), 1);
+	f->tier = t < 0 ? EU_TIER_NONE : t;
+	f->types = rank_get(R, rec, C_LOCAL_TYPES);
+	f->types_len = rank_getlen(R, rec, C_LOCAL_TYPES);
+	f->ntypes = eu_list_count(f->types, f->types_len);
+	f->business = eu_list_has(f->types, f->types_len, "business", 8);
+	f->twins = rank_get(R, rec, C_TWINS);
+	f->twins_len = rank_getlen(R, rec, C_TWINS);
+
+	/* Partners abroad: one home-country predicate for every stage, so
+	 * "DK", "Danmark" and "Dänemark" are one country here as in local. */
+	eu_partners ps = EU_PARTNERS_INIT;
+	const char *err;
+	if (eu_partners_decode(&ps, rank_get(R, rec, C_PARTNERS), rank_getlen(R, rec, C_PARTNERS), &err) == 0) {
+		f->npartners = ps.n;
+		for (size_t i = 0; i < ps.n; i++)
+			if (ps.p[i].len[EU_P_COUNTRY] &&
+			    !eu_country_is_home(R->countries, ps.p[i].a[EU_P_COUNTRY], ps.p[i].len[EU_P_COUNTRY]))
+				f->nabroad++;
+	}
+	eu_partners_free(&ps);
+	f->coordinator = eu_strcaseeq(rank_get(R, rec, C_ROLE), "coordinator");
+
+	/* Value for money: Odense's share of the grant over its own cost. */
+	int ok;
+	double own = number(R, rec, C_OWN_COST, &ok);
+	if (ok && own > 0) {
+		double share = number(R, rec, C_ODENSE_GRANT, &ok);
+		if (!ok) {
+			double grant = number(R, rec, C_EU_GRANT, &ok);
+			share = grant / (double)(f->npartners + 1);
+		}
+		if (ok) {
+			f->has_ratio = 1;
+			f->value_ratio = round(share / own * 100) / 100;
+		}
+	}
+	f->sdeo = rank_get(R, rec, C_SDEO);
+	f->sdeo_len = rank_getlen(R, rec, C_SDEO);
+}

@@ -1,0 +1,47 @@
+/* The gates of docs/scoring.md, in its order: a record rejected upstream,
+ * a closed one, a passed deadline, no goal, no local partner.  A record
+ * whose status keeps it for review (a running project) passes the last two
+ * and carries the failed rule to its reasons instead. */
+#include <stdarg.h>
+
+#include "rank_int.h"
+
+static int reject(eu_rank *R, eu_rank_out *o, const char *code, const char *key, ...)
+{
+	va_list ap;
+
+	o->decision = EU_DEC_REJECT;
+	o->reject_code = code;
+	va_start(ap, key);
+	eu_label_vfill(&R->labels, &o->reject_reason, key, ap);
+	va_end(ap);
+	return 1;
+}
+
+static void review_add(eu_rank *R, eu_buf *review, const char *key)
+{
+	if (review->len)
+		eu_buf_adds(review, ", ");
+	eu_rank_label(R, review, key, NULL);
+}
+
+int rank_gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *review)
+{
+	if (f->reject_len)
+		return reject(R, o, "BAD_INPUT", "reject.BAD_INPUT", "reason", f->reject, NULL);
+	if (f->closed)
+		return reject(R, o, "CLOSED", "reject.CLOSED", "status", f->status, NULL);
+	if (f->has_deadline && f->days_left < 0 && f->gated)
+		return reject(R, o, "DEADLINE_PASSED", "reject.DEADLINE_PASSED", "deadline", f->deadline_text, NULL);
+	if (f->goal_count <= 0) {
+		if (!f->review)
+			return reject(R, o, "NO_GOAL", "reject.NO_GOAL", NULL);
+		review_add(R, review, "reject.NO_GOAL");
+	}
+	if (f->local_count <= 0) {
+		if (!f->review)
+			return reject(R, o, "NO_LOCAL_PARTNER", "reject.NO_LOCAL_PARTNER", NULL);
+		review_add(R, review, "reject.NO_LOCAL_PARTNER");
+	}
+	return 0;
+}

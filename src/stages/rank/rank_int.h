@@ -1,0 +1,92 @@
+/* What the parts of euprio-rank share: the loaded policy, and the facts of
+ * one record, read once and then used by the gates, the score and the
+ * reasons (rank.c is the order of the three). */
+#ifndef EUPRIO_RANK_INT_H
+#define EUPRIO_RANK_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "euprio/core/buf.h"
+#include "euprio/core/country.h"
+#include "euprio/core/labels.h"
+#include "euprio/stages/goals.h"
+#include "euprio/stages/rank.h"
+
+/* The columns rank reads (absent ones read as ""). */
+enum col {
+	C_ID, C_STATUS, C_DEADLINE, C_PROGRAMME, C_CALL, C_TITLE, C_SUMMARY, C_KEYWORDS,
+	C_GOALS, C_GOAL_COUNT, C_GOAL_STRENGTH, C_GOAL_EVIDENCE, C_LOCAL_COUNT, C_LOCAL_TIER,
+	C_LOCAL_TYPES, C_TWINS, C_PARTNERS, C_ROLE, C_EU_GRANT, C_OWN_COST, C_ODENSE_GRANT,
+	C_SDEO, C_REJECT, C_KPOINTS, C_RPOINTS, NCOL
+};
+
+struct eu_rank {
+	/* scoring.csv: every number of docs/scoring.md */
+	double w[EU_NSUB];
+	double value_per_goal, value_per_strength;
+	double coop_per_partner, coop_odense, coop_fyn, coop_per_type, coop_business;
+	double part_per_intl, part_intl_cap, part_twin, part_consortium_min, part_consortium;
+	double rep_coord, rep_flagship, rep_twin;
+	char *flagship_goal;
+	double prioritise_min, ratio_min, soon_days;
+	char **st_deadline, **st_closed, **st_review;   /* folded statuses */
+	size_t nst_deadline, nst_closed, nst_review;
+	eu_countries *countries;     /* who is abroad */
+	/* principle terms, for a stream euprio-goals has not seen */
+	eu_goals *P;
+	long pk, pr;                 /* knowledge and reputation groups, or -1 */
+	long *pcol;                  /* stream column per principle-term field */
+	const char **ptext;
+	size_t *plen;
+	eu_goals_result pres;
+	eu_buf perr;
+	eu_labels labels;
+	long col[NCOL];
+};
+
+/* One record as rank sees it. */
+struct facts {
+	const char *status;
+	int closed, review, gated;   /* its status is closed, kept for review, deadline-gated */
+	const char *deadline_text;
+	int has_deadline;
+	long deadline, days_left;
+	double goal_count, strength;
+	const char *goals;
+	size_t goals_len;
+	const char *evidence;
+	size_t evidence_len;
+	double local_count;
+	int tier;                    /* enum eu_tier */
+	const char *types;
+	size_t types_len, ntypes;
+	int business;                /* a local partner is a business */
+	const char *twins;
+	size_t twins_len;
+	size_t npartners, nabroad;
+	int coordinator;             /* Odense coordinates */
+	int has_ratio;
+	double value_ratio;
+	const char *sdeo;
+	size_t sdeo_len;
+	const char *reject;          /* an earlier stage's reason */
+	size_t reject_len;
+};
+
+const char *rank_get(const eu_rank *R, const eu_rec *rec, int c);
+size_t rank_getlen(const eu_rank *R, const eu_rec *rec, int c);
+/* Reads what the record says (facts.c). */
+void rank_facts(eu_rank *R, const eu_rec *rec, long today, struct facts *f);
+/* The gates: 1 when the record is rejected (o says why); review lists the
+ * rules a record kept for review failed (gates.c). */
+int rank_gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *review);
+/* The five sub-scores, the score, the value ratio, the flags and the
+ * decision (score.c). */
+void rank_score(eu_rank *R, const eu_rec *rec, const struct facts *f, eu_rank_out *o, eu_buf *review);
+/* The reasons, one sentence in the chosen language (reasons.c). */
+void rank_explain(eu_rank *R, const struct facts *f, eu_rank_out *o, const eu_buf *review);
+/* A "; "-separated part of the reasons, from labels.csv. */
+void rank_add_part(const eu_rank *R, eu_buf *out, const char *key, ...);
+
+#endif

@@ -1,0 +1,127 @@
+/* The reasons: one sentence a coordinator reads without a manual, in the
+ * chosen language, every word from labels.csv — why a record is kept for
+ * review, the goals with their evidence, the local partners, twin cities,
+ * value for money, the deadline and the SDEO listing. */
+#include <stdio.h>
+#include <string.h>
+
+#include "euprio/core/words.h"
+#include "euprio/stream/listcol.h"
+#include "rank_int.h"
+
+/* Up to three distinct words of the goal evidence, in lower case, for the
+ * goals part: "cobots, robotics, ældre". */
+static void evidence_words(eu_buf *out, const char *ev, size_t len)
+{
+	eu_evidence_it it;
+	eu_evidence_item e;
+	eu_buf word = EU_BUF_INIT;
+	int n = 0;
+
+	eu_evidence_begin(&it, ev, len);
+	while (n < 3 && eu_evidence_next(&it, &e)) {
+		eu_buf_clear(&word);
+		eu_buf_add(&word, e.text, e.textlen);
+		for (char *c = word.p; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c += 32;
+		/* A word inside one already listed adds nothing ("robot" after
+		 * "robotics"). */
+		if (!out->p || !strstr(out->p, word.p)) {
+			if (out->len)
+				eu_buf_adds(out, ", ");
+			eu_buf_add(out, word.p, word.len);
+			n++;
+		}
+	}
+	eu_buf_free(&word);
+}
+
+static void goals_part(eu_rank *R, const struct facts *f, eu_buf *out)
+{
+	eu_buf goals = EU_BUF_INIT, words = EU_BUF_INIT;
+
+	eu_list_join(&goals, f->goals, f->goals_len, ", ");
+	evidence_words(&words, f->evidence, f->evidence_len);
+	rank_add_part(R, out, "goals", "goals", goals.p ? goals.p : "", "terms", words.p ? words.p : "", NULL);
+	eu_buf_free(&goals);
+	eu_buf_free(&words);
+}
+
+static void local_part(eu_rank *R, const struct facts *f, eu_buf *out)
+{
+	if (f->local_count <= 0) {
+		rank_add_part(R, out, "local.none", NULL);
+		return;
+	}
+	char n[32], key[32];
+	snprintf(n, sizeof n, "%.0f", f->local_count);
+	snprintf(key, sizeof key, "local.%s.%s", f->local_count == 1 ? "one" : "many",
+		 f->tier == EU_TIER_ODENSE ? "odense" : "fyn");
+	eu_buf types = EU_BUF_INIT;
+	eu_list_it it;
+	const char *t;
+	size_t tl;
+	eu_list_begin(&it, f->types, f->types_len);
+	while (eu_list_next(&it, &t, &tl)) {
+		char tk[48];
+		snprintf(tk, sizeof tk, "type.%.*s", (int)(tl > 40 ? 40 : tl), t);
+		if (types.len)
+			eu_buf_adds(&types, ", ");
+		eu_buf_adds(&types, eu_label(&R->labels, tk));
+	}
+	if (!types.len)
+		eu_buf_adds(&types, eu_label(&R->labels, "type.unknown"));
+	rank_add_part(R, out, key, "n", n, "types", types.p, NULL);
+	eu_buf_free(&types);
+}
+
+static void ratio_part(eu_rank *R, const eu_rank_out *o, eu_buf *out)
+{
+	if (!o->has_ratio) {
+		rank_add_part(R, out, "ratio.none", NULL);
+		return;
+	}
+	char r[32];
+	snprintf(r, sizeof r, "%.1f", o->value_ratio);
+	for (char *c = r; *c; c++)
+		if (*c == '.')
+			*c = *eu_label(&R->labels, "decimal");   /* "," in Danish */
+	rank_add_part(R, out, "ratio", "ratio", r, NULL);
+}
+
+static void deadline_part(eu_rank *R, const eu_rank_out *o, eu_buf *out)
+{
+	if (!o->has_deadline) {
+		rank_add_part(R, out, "deadline.none", NULL);
+		return;
+	}
+	char d[32];
+	snprintf(d, sizeof d, "%ld", o->days_left < 0 ? -o->days_left : o->days_left);
+	rank_add_part(R, out, o->days_left > 0 ? "deadline.days" : o->days_left == 0 ? "deadline.today" : "deadline.passed",
+		      "days", d, NULL);
+}
+
+void rank_explain(eu_rank *R, const struct facts *f, eu_rank_out *o, const eu_buf *review)
+{
+	eu_buf *out = &o->reasons;
+
+	if (o->decision == EU_DEC_REVIEW)
+		rank_add_part(R, out, "review", "why", review->p, NULL);
+	if (f->goal_count > 0)
+		goals_part(R, f, out);
+	local_part(R, f, out);
+	if (f->twins_len) {
+		eu_buf twins = EU_BUF_INIT;
+		eu_list_join(&twins, f->twins, f->twins_len, ", ");
+		rank_add_part(R, out, "twin", "city", twins.p, NULL);
+		eu_buf_free(&twins);
+	}
+	ratio_part(R, o, out);
+	deadline_part(R, o, out);
+	if (f->sdeo_len) {
+		if (out->len)
+			eu_buf_adds(out, "; ");
+		eu_buf_add(out, f->sdeo, f->sdeo_len);
+	}
+}

@@ -1,0 +1,145 @@
+/* The score, as docs/scoring.md gives it, section by section: five
+ * sub-scores of 0-100, their weighted mean, the value for money, the flags
+ * and the decision.  Every number is a row of scoring.csv. */
+#include <math.h>
+#include <string.h>
+
+#include "euprio/core/values.h"
+#include "euprio/core/words.h"
+#include "euprio/stream/listcol.h"
+#include "rank_int.h"
+
+static double clamp100(double v)
+{
+	return v < 0 ? 0 : v > 100 ? 100 : v;
+}
+
+/* Value: the goals served and how strongly. */
+static double value(const eu_rank *R, const struct facts *f)
+{
+	return clamp100(R->value_per_goal * f->goal_count + R->value_per_strength * f->strength);
+}
+
+/* Knowledge and reputation evidence from the principle terms: the points
+ * euprio-goals found in its scan, or, on a stream it has not seen, the
+ * same matcher here.  A limit hit costs only these points; they are not a
+ * gate. */
+static void principle_points(eu_rank *R, const eu_rec *rec, double *knowledge, double *reputation)
+{
+	*knowledge = *reputation = 0;
+	if (R->col[C_KPOINTS] >= 0 && R->col[C_RPOINTS] >= 0) {
+		eu_parse_number(rank_get(R, rec, C_KPOINTS), rank_getlen(R, rec, C_KPOINTS), 0, knowledge);
+		eu_parse_number(rank_get(R, rec, C_RPOINTS), rank_getlen(R, rec, C_RPOINTS), 0, reputation);
+		return;
+	}
+	for (size_t i = 0; i < eu_goals_nfields(R->P); i++) {
+		R->ptext[i] = R->pcol[i] >= 0 ? rec->v[R->pcol[i]] : "";
+		R->plen[i] = R->pcol[i] >= 0 ? rec->len[R->pcol[i]] : 0;
+	}
+	eu_buf_clear(&R->perr);
+	if (eu_goals_record(R->P, R->ptext, R->plen, &R->pres, &R->perr, NULL, NULL) == 0) {
+		if (R->pk >= 0)
+			*knowledge = R->pres.score[R->pk];
+		if (R->pr >= 0)
+			*reputation = R->pres.score[R->pr];
+	}
+}
+
+/* Cooperation: number, tier and kinds of local partners; none without a
+ * local partner. */
+static double cooperation(const eu_rank *R, const struct facts *f)
+{
+	if (f->local_count <= 0)
+		return 0;
+	double c = R->coop_per_partner * f->local_count + R->coop_per_type * (double)f->ntypes;
+	if (f->tier == EU_TIER_ODENSE)
+		c += R->coop_odense;
+	else if (f->tier == EU_TIER_FYN)
+		c += R->coop_fyn;
+	if (f->business)
+		c += R->coop_business;
+	return clamp100(c);
+}
+
+/* Partnerships: partners abroad (capped), twin cities, a real consortium. */
+static double partnerships(const eu_rank *R, const struct facts *f)
+{
+	double abroad = R->part_per_intl * (double)f->nabroad;
+	if (abroad > R->part_intl_cap)
+		abroad = R->part_intl_cap;
+	return clamp100(abroad + (f->twins_len ? R->part_twin : 0) +
+			((double)f->npartners >= R->part_consortium_min ? R->part_consortium : 0));
+}
+
+/* Reputation: the principle terms' points, Odense leading, the flagship
+ * goal, a twin city. */
+static double reputation(const eu_rank *R, const struct facts *f, double points)
+{
+	double r = points;
+	if (f->coordinator)
+		r += R->rep_coord;
+	if (*R->flagship_goal && eu_list_has(f->goals, f->goals_len, R->flagship_goal, strlen(R->flagship_goal)))
+		r += R->rep_flagship;
+	if (f->twins_len)
+		r += R->rep_twin;
+	return clamp100(r);
+}
+
+static void add_flag(eu_buf *flags, const char *flag)
+{
+	eu_list_add(flags, flag, strlen(flag));
+}
+
+void rank_score(eu_rank *R, const eu_rec *rec, const struct facts *f, eu_rank_out *o, eu_buf *review)
+{
+	double knowledge, rep_points;
+
+	principle_points(R, rec, &knowledge, &rep_points);
+	o->sub[EU_SUB_VALUE] = value(R, f);
+	o->sub[EU_SUB_KNOWLEDGE] = clamp100(knowledge);
+	o->sub[EU_SUB_COOPERATION] = cooperation(R, f);
+	o->sub[EU_SUB_PARTNERSHIPS] = partnerships(R, f);
+	o->sub[EU_SUB_REPUTATION] = reputation(R, f, rep_points);
+
+	/* score = sum of weight x sub-score over the sum of the weights, each
+	 * sub-score and the score rounded to one decimal. */
+	double wsum = 0, total = 0;
+	for (int k = 0; k < EU_NSUB; k++) {
+		o->sub[k] = round(o->sub[k] * 10) / 10;
+		wsum += R->w[k];
+		total += R->w[k] * o->sub[k];
+	}
+	o->score = round(total / wsum * 10) / 10;
+
+	o->has_ratio = f->has_ratio;
+	o->value_ratio = f->value_ratio;
+	o->has_deadline = f->has_deadline;
+	o->deadline = f->deadline;
+	o->days_left = f->days_left;
+	int below_cost = f->has_ratio && f->value_ratio < R->ratio_min;
+
+	if (below_cost)
+		add_flag(&o->flags, "VALUE_BELOW_COST");
+	if (!f->has_ratio)
+		add_flag(&o->flags, "NO_COST_DATA");
+	if (!f->has_deadline)
+		add_flag(&o->flags, "NO_DEADLINE");
+	else if (f->days_left >= 0 && f->days_left <= R->soon_days)
+		add_flag(&o->flags, "DEADLINE_SOON");
+	if (f->sdeo_len)
+		add_flag(&o->flags, "SDEO_LISTED");
+	if (f->twins_len)
+		add_flag(&o->flags, "TWIN_CITY");
+
+	/* A partnership must give at least what the municipality invests:
+	 * below cost is never prioritised, and makes a running one a review. */
+	if (f->review && (review->len || below_cost)) {
+		o->decision = EU_DEC_REVIEW;
+		if (!review->len)
+			eu_buf_adds(review, "VALUE_BELOW_COST");
+	} else if (o->score >= R->prioritise_min && !below_cost) {
+		o->decision = EU_DEC_PRIORITISE;
+	} else {
+		o->decision = EU_DEC_CONSIDER;
+	}
+}

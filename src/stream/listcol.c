@@ -1,0 +1,256 @@
+/* The list-column codec (listcol.h): the separators of goals, strengths,
+ * evidence and names, written and read here only. */
+#include <string.h>
+
+#include "euprio/core/text.h"
+#include "euprio/core/values.h"
+#include "euprio/core/values.h"
+#include "euprio/stream/listcol.h"
+
+static int space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The next run up to sep (sep_len bytes) from it, trimmed; 0 at the end. */
+static int next_run(eu_list_it *it, const char *sep, size_t sep_len, const char **s, size_t *n)
+{
+	while (it->p < it->end) {
+		const char *start = it->p, *stop = it->end;
+		const char *q = start;
+		for (; q + sep_len <= it->end; q++)
+			if (memcmp(q, sep, sep_len) == 0) {
+				stop = q;
+				break;
+			}
+		it->p = stop < it->end ? stop + sep_len : it->end;
+		while (start < stop && space(*start))
+			start++;
+		while (stop > start && space(stop[-1]))
+			stop--;
+		if (stop > start) {
+			*s = start;
+			*n = (size_t)(stop - start);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void eu_list_add(eu_buf *b, const char *item, size_t len)
+{
+	if (b->len)
+		eu_buf_addc(b, ';');
+	eu_buf_add(b, item, len);
+}
+
+int eu_list_next(eu_list_it *it, const char **item, size_t *len)
+{
+	return next_run(it, ";", 1, item, len);
+}
+
+size_t eu_list_count(const char *s, size_t len)
+{
+	eu_list_it it;
+	const char *item;
+	size_t n = 0, ilen;
+
+	eu_list_begin(&it, s, len);
+	while (eu_list_next(&it, &item, &ilen))
+		n++;
+	return n;
+}
+
+int eu_list_has(const char *s, size_t len, const char *want, size_t wlen)
+{
+	eu_list_it it;
+	const char *item;
+	size_t ilen;
+
+	eu_list_begin(&it, s, len);
+	while (eu_list_next(&it, &item, &ilen))
+		if (ilen == wlen && memcmp(item, want, wlen) == 0)
+			return 1;
+	return 0;
+}
+
+void eu_list_join(eu_buf *out, const char *s, size_t len, const char *sep)
+{
+	eu_list_it it;
+	const char *item;
+	size_t ilen, n = 0;
+
+	eu_list_begin(&it, s, len);
+	while (eu_list_next(&it, &item, &ilen)) {
+		if (n++)
+			eu_buf_adds(out, sep);
+		eu_buf_add(out, item, ilen);
+	}
+}
+
+void eu_names_add(eu_buf *b, const char *name, size_t len)
+{
+	if (b->len)
+		eu_buf_adds(b, "; ");
+	eu_buf_add(b, name, len);
+}
+
+int eu_names_next(eu_list_it *it, const char **name, size_t *len)
+{
+	return next_run(it, "; ", 2, name, len);
+}
+
+void eu_strength_add(eu_buf *b, const char *id, double v)
+{
+	if (b->len)
+		eu_buf_addc(b, ';');
+	eu_buf_adds(b, id);
+	eu_buf_addc(b, ':');
+	eu_fmt_amount(b, v);
+}
+
+int eu_strength_next(eu_list_it *it, const char **id, size_t *idlen, double *v)
+{
+	const char *item;
+	size_t n;
+
+	while (eu_list_next(it, &item, &n)) {
+		const char *colon = memchr(item, ':', n);
+		if (!colon)
+			continue;
+		size_t nl = (size_t)(item + n - colon - 1);
+		if (eu_parse_number(colon + 1, nl, 0, v) < 0)
+			continue;
+		*id = item;
+		*idlen = (size_t)(colon - item);
+		return 1;
+	}
+	return 0;
+}
+
+double eu_strength_sum(const char *s, size_t len)
+{
+	eu_list_it it;
+	const char *id;
+	size_t idlen;
+	double v, sum = 0;
+
+	eu_list_begin(&it, s, len);
+	while (eu_strength_next(&it, &id, &idlen, &v))
+		sum += v;
+	return sum;
+}
+
+void eu_evidence_group(eu_buf *b, const char *id, const char *terms, size_t tlen)
+{
+	if (b->len)
+		eu_buf_adds(b, " | ");
+	eu_buf_adds(b, id);
+	eu_buf_adds(b, ": ");
+	eu_buf_add(b, terms, tlen);
+}
+
+void eu_evidence_term(eu_buf *e, const char *s, size_t len, size_t max, const char *name, size_t nl)
+{
+	size_t show = len > max ? max : len;
+
+	/* Cut on a character boundary. */
+	while (show < len && show && ((unsigned char)s[show] & 0xc0) == 0x80)
+		show--;
+	/* One reservation and memcpy: this runs at every first hit of a term. */
+	eu_buf_reserve(e, show + nl + 5);
+	char *p = e->p + e->len;
+	if (e->len) {
+		*p++ = ',';
+		*p++ = ' ';
+	}
+	memcpy(p, s, show);
+	/* The text is a piece of the record: its line breaks and TABs become
+	 * spaces, and the evidence's own separators are folded away, so that
+	 * a reader never mistakes text for structure. */
+	for (size_t i = 0; i < show; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c < 0x0e && (c == '\n' || c == '\r' || c == '\t'))
+			p[i] = ' ';
+		else if (c == '(' || c == ')' || c == '|')
+			p[i] = c == '(' ? '[' : c == ')' ? ']' : '/';
+	}
+	p += show;
+	*p++ = ' ';
+	*p++ = '(';
+	memcpy(p, name, nl);
+	p += nl;
+	*p++ = ')';
+	*p = '\0';
+	e->len = (size_t)(p - e->p);
+}
+
+void eu_evidence_begin(eu_evidence_it *it, const char *s, size_t len)
+{
+	it->p = s;
+	it->end = s + len;
+	it->gend = NULL;         /* no group read yet */
+	it->id = NULL;
+	it->idlen = 0;
+}
+
+static const char *find(const char *p, const char *end, const char *what, size_t n)
+{
+	for (; p + n <= end; p++)
+		if (memcmp(p, what, n) == 0)
+			return p;
+	return NULL;
+}
+
+/* Evidence reads as groups "ID: t1 (f1), t2 (f2)" joined by " | ".  The
+ * writer keeps parentheses and bars out of a term's text, and a field name
+ * holds neither: a term ends at the first ")" that ends the group or
+ * stands before ", ", and its field begins after the last " (" before it. */
+int eu_evidence_next(eu_evidence_it *it, eu_evidence_item *e)
+{
+	for (;;) {
+		if (!it->gend || it->p >= it->gend) {
+			const char *g;
+			if (!it->gend)
+				g = it->p;
+			else if (it->gend >= it->end)
+				return 0;
+			else
+				g = it->gend + 3;          /* past " | " */
+			if (g >= it->end)
+				return 0;
+			const char *bar = find(g, it->end, " | ", 3);
+			it->gend = bar ? bar : it->end;
+			const char *colon = find(g, it->gend, ": ", 2);
+			it->id = g;
+			it->idlen = (size_t)((colon ? colon : it->gend) - g);
+			it->p = colon ? colon + 2 : it->gend;
+			continue;
+		}
+		const char *close = NULL;
+		for (const char *q = it->p; q < it->gend && !close; q++)
+			if (*q == ')' && (q + 1 == it->gend || (it->gend - q >= 3 && q[1] == ',' && q[2] == ' ')))
+				close = q;
+		if (!close) {
+			it->p = it->gend;          /* no term left in the group */
+			continue;
+		}
+		const char *open = NULL;
+		for (const char *q = close; q >= it->p + 2 && !open; q--)
+			if (q[-2] == ' ' && q[-1] == '(')
+				open = q - 2;
+		const char *next = close + 1 < it->gend ? close + 3 : it->gend;
+		if (!open) {
+			it->p = next;              /* a term without a field: skipped */
+			continue;
+		}
+		e->id = it->id;
+		e->idlen = it->idlen;
+		e->text = it->p;
+		e->textlen = (size_t)(open - it->p);
+		e->field = open + 2;
+		e->fieldlen = (size_t)(close - open - 2);
+		it->p = next;
+		return 1;
+	}
+}
