@@ -14,7 +14,7 @@
 #include "euprio/stages/apps.h"
 #include "euprio/stream/partners.h"
 
-enum kind { K_CONST, K_FIELD, K_TEXT, K_LIST, K_DATE, K_AMOUNT, K_PARTNERS, K_PARTNER };
+enum kind { K_CONST, K_FIELD, K_TEXT, K_LIST, K_DATE, K_AMOUNT, K_PARTNERS, K_PARTNER, K_NKIND };
 
 /* One step of a simple path: a child element (with at most one
  * [@attr='value'] test), an attribute, or the parent. */

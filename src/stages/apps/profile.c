@@ -254,25 +254,18 @@ static int profile_load(struct profile *p, const char *dir, const char *file)
 			continue;
 		}
 		struct rule ru = {0};
-		static const struct { const char *name; enum kind k; } kinds[] = {
-			{"const", K_CONST}, {"field", K_FIELD}, {"text", K_TEXT}, {"list", K_LIST},
-			{"date", K_DATE}, {"amount", K_AMOUNT}, {"partners", K_PARTNERS}, {"partner", K_PARTNER},
+		static const char *const kinds[K_NKIND] = {
+			[K_CONST] = "const", [K_FIELD] = "field", [K_TEXT] = "text", [K_LIST] = "list",
+			[K_DATE] = "date", [K_AMOUNT] = "amount", [K_PARTNERS] = "partners", [K_PARTNER] = "partner",
 		};
-		size_t k;
-		for (k = 0; k < sizeof kinds / sizeof *kinds; k++)
-			if (!strcmp(kinds[k].name, kind))
-				break;
-		if (k == sizeof kinds / sizeof *kinds) {
-			eu_table_error(&t, r, ck, "unknown kind '%s'", kind);
+		int k = eu_table_enum(&t, r, ck, "kind", kinds, K_NKIND);
+		if (k < 0) {
 			rc = -1;
 			continue;
 		}
-		ru.kind = kinds[k].k;
+		ru.kind = (enum kind)k;
 		if (ru.kind == K_PARTNER) {
-			ru.col = -1;
-			for (int a = 0; a < EU_P_NATTR; a++)
-				if (!strcmp(eu_pattr_names[a], col))
-					ru.col = a;
+			ru.col = eu_pattr_index(col);
 		} else {
 			ru.col = eu_canon_index(col);
 			if (ru.col == EU_C_ORIGIN || ru.col == EU_C_WARNINGS || ru.col == EU_C_REJECT)

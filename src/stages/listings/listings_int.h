@@ -19,7 +19,7 @@
 #define SNIFF_ROWS 30
 
 enum lkind { L_CONST, L_FIELD, L_TEXT, L_DATE, L_AMOUNT, L_PARTNERS, L_LEAD, L_IDHASH,
-	     L_GROUP, L_SUM, L_PARTNER };
+	     L_GROUP, L_SUM, L_PARTNER, L_NKIND };
 
 struct lrule {
 	enum lkind kind;

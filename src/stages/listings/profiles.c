@@ -28,10 +28,10 @@ static long col_index(eu_listings *S, const char *name, int add)
 static int load_profile(eu_listings *S, struct lprofile *p, const char *dir, const char *file)
 {
 	static const char *const req[] = {"kind", "column", "header", NULL};
-	static const struct { const char *name; enum lkind k; } kinds[] = {
-		{"const", L_CONST}, {"field", L_FIELD}, {"text", L_TEXT}, {"date", L_DATE},
-		{"amount", L_AMOUNT}, {"partners", L_PARTNERS}, {"lead", L_LEAD}, {"idhash", L_IDHASH},
-		{"group", L_GROUP}, {"sum", L_SUM}, {"partner", L_PARTNER},
+	static const char *const kinds[L_NKIND] = {
+		[L_CONST] = "const", [L_FIELD] = "field", [L_TEXT] = "text", [L_DATE] = "date",
+		[L_AMOUNT] = "amount", [L_PARTNERS] = "partners", [L_LEAD] = "lead", [L_IDHASH] = "idhash",
+		[L_GROUP] = "group", [L_SUM] = "sum", [L_PARTNER] = "partner",
 	};
 	eu_table t;
 	int rc = 0;
@@ -49,24 +49,18 @@ static int load_profile(eu_listings *S, struct lprofile *p, const char *dir, con
 	p->r = eu_xcalloc(t.nrows + 1, sizeof *p->r);
 	for (size_t r = 0; r < t.nrows; r++) {
 		struct lrule ru = {0};
-		const char *kind = eu_table_get(&t, r, ck), *col = eu_table_get(&t, r, cc),
-			   *hdr = eu_table_get(&t, r, ch), *opt = eu_table_get(&t, r, co);
-		size_t k;
-		for (k = 0; k < sizeof kinds / sizeof *kinds; k++)
-			if (!strcmp(kinds[k].name, kind))
-				break;
-		if (k == sizeof kinds / sizeof *kinds) {
-			eu_table_error(&t, r, ck, "unknown kind '%s'", kind);
+		const char *col = eu_table_get(&t, r, cc), *hdr = eu_table_get(&t, r, ch),
+			   *opt = eu_table_get(&t, r, co);
+		int k = eu_table_enum(&t, r, ck, "kind", kinds, L_NKIND);
+		if (k < 0) {
 			rc = -1;
 			continue;
 		}
-		ru.kind = kinds[k].k;
+		ru.kind = (enum lkind)k;
 		ru.col = -1;
 		ru.pattr = -1;
 		if (ru.kind == L_LEAD || ru.kind == L_PARTNER) {
-			for (int a = 0; a < EU_P_NATTR; a++)
-				if (!strcmp(eu_pattr_names[a], col))
-					ru.pattr = a;
+			ru.pattr = eu_pattr_index(col);
 			if (ru.pattr < 0) {
 				eu_table_error(&t, r, cc, "'%s' is not a partner attribute", col);
 				rc = -1;
