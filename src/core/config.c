@@ -237,6 +237,18 @@ void eu_table_error(const eu_table *t, size_t row, long col, const char *fmt, ..
 	va_end(ap);
 }
 
+int eu_table_enum(const eu_table *t, size_t row, long col, const char *what,
+		  const char *const *names, size_t n)
+{
+	const char *s = eu_table_get(t, row, col);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	eu_table_error(t, row, col, "unknown %s '%s'", what, s);
+	return -1;
+}
+
 int eu_table_number(const eu_table *t, size_t row, long col, double min,
 		    double max, double *out)
 {

@@ -14,6 +14,14 @@ const char *const eu_pattr_names[EU_P_NATTR] = {
 	"name", "org_id", "type", "role", "postcode", "city", "country",
 };
 
+int eu_pattr_index(const char *name)
+{
+	for (int a = 0; a < EU_P_NATTR; a++)
+		if (strcmp(eu_pattr_names[a], name) == 0)
+			return a;
+	return -1;
+}
+
 void eu_partners_free(eu_partners *ps)
 {
 	free(ps->p);

@@ -1,4 +1,4 @@
-/* Unit tests for the XML reader (src/lib/apps.c): profile loading and
+/* Unit tests for the XML reader (src/stages/apps/): profile loading and
  * faults, the mapping of each shipped profile, value normalisation, and
  * hostile documents read from memory. */
 #include <setjmp.h>

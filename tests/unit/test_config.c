@@ -1,4 +1,4 @@
-/* Unit tests for configuration tables (src/lib/config.c): faults give
+/* Unit tests for configuration tables (src/core/config.c): faults give
  * file:line:col. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,6 +85,31 @@ static void test_missing_file(void **s)
 	assert_non_null(strstr(diag(), "/nonexistent-dir/goals.csv: cannot open configuration table"));
 }
 
+static void test_enum(void **s)
+{
+	(void)s;
+	static const char *const req[] = {"kind", NULL};
+	static const char *const kinds[] = {"const", "field", "text"};
+	const char *in = "kind,column\ntext,summary\nconst,source\nConst,title\n,id\nfields,x\n";
+	eu_table t;
+	assert_int_equal(eu_table_load_mem(&t, "p.csv", in, strlen(in), req), 0);
+	long ck = eu_table_col(&t, "kind");
+	assert_int_equal(eu_table_enum(&t, 0, ck, "kind", kinds, 3), 2);
+	assert_int_equal(eu_table_enum(&t, 1, ck, "kind", kinds, 3), 0);
+	assert_string_equal(diag(), "");
+	/* Exact: no case folding, no prefix, and an empty cell is no kind. */
+	assert_int_equal(eu_table_enum(&t, 2, ck, "kind", kinds, 3), -1);
+	assert_non_null(strstr(diag(), "test: p.csv:4:1: unknown kind 'Const'\n"));
+	assert_int_equal(eu_table_enum(&t, 3, ck, "kind", kinds, 3), -1);
+	assert_non_null(strstr(diag(), "test: p.csv:5:1: unknown kind ''\n"));
+	assert_int_equal(eu_table_enum(&t, 4, ck, "sheet", kinds, 3), -1);
+	assert_non_null(strstr(diag(), "test: p.csv:6:1: unknown sheet 'fields'\n"));
+	/* Only the first n names count. */
+	assert_int_equal(eu_table_enum(&t, 0, ck, "kind", kinds, 2), -1);
+	assert_non_null(strstr(diag(), "test: p.csv:2:1: unknown kind 'text'\n"));
+	eu_table_free(&t);
+}
+
 static void test_settings(void **s)
 {
 	(void)s;
@@ -131,6 +156,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_dir, setup, teardown),
 	};

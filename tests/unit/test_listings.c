@@ -1,4 +1,4 @@
-/* Unit tests for listing spreadsheets (src/lib/sdeo.c): free-text
+/* Unit tests for listing spreadsheets (src/stages/listings/): free-text
  * partners, dialect and header detection, ragged rows, profiles. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Unit tests for the partners field codec (src/lib/partners.c). */
+/* Unit tests for the partners field codec (src/stream/partners.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -79,12 +79,24 @@ static void test_decode_errors(void **s)
 	eu_partners_free(&ps);
 }
 
+static void test_attr_index(void **s)
+{
+	(void)s;
+	for (int a = 0; a < EU_P_NATTR; a++)
+		assert_int_equal(eu_pattr_index(eu_pattr_names[a]), a);
+	assert_int_equal(eu_pattr_index("postcode"), EU_P_POSTCODE);
+	assert_int_equal(eu_pattr_index("Country"), -1);
+	assert_int_equal(eu_pattr_index("nam"), -1);
+	assert_int_equal(eu_pattr_index(""), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_hostile_names),
 		cmocka_unit_test(test_separators_folded),
 		cmocka_unit_test(test_decode_errors),
+		cmocka_unit_test(test_attr_index),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,13 @@ const char *eu_table_get(const eu_table *t, size_t row, long col);
 void eu_table_error(const eu_table *t, size_t row, long col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* For a column that picks one of a fixed list of words, such as a
+ * profile's kind: the index of the cell among names[0..n), compared
+ * exactly (a spreadsheet's "Const" is not "const"), or -1 after
+ * "unknown WHAT 'cell'" at the cell. */
+int eu_table_enum(const eu_table *t, size_t row, long col, const char *what,
+		  const char *const *names, size_t n);
+
 /* Parses a cell as a number in [min, max]; prints an error and returns -1
  * when it is not one. */
 int eu_table_number(const eu_table *t, size_t row, long col, double min,

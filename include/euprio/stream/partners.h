@@ -14,6 +14,9 @@ enum eu_pattr {
 
 extern const char *const eu_pattr_names[EU_P_NATTR];
 
+/* Index of a partner attribute by name ("postcode"), or -1. */
+int eu_pattr_index(const char *name);
+
 typedef struct eu_partner {
 	/* NUL-terminated, never NULL after decode, and laid out one after the
 	 * other: a[0] to the end of a[EU_P_NATTR - 1] is the whole line. */
