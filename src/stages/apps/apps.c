@@ -45,7 +45,7 @@ void eu_apps_free(eu_apps *A)
 	eu_buf_free(&A->tmp);
 	for (int a = 0; a < EU_P_NATTR; a++)
 		eu_buf_free(&A->attr[a]);
-	apps_dups_free(A->dups);
+	eu_dupes_free(A->dups);
 	free(A);
 }
 

@@ -11,6 +11,7 @@
 
 #include "euprio/core/buf.h"
 #include "euprio/core/writer.h"
+#include "euprio/core/dupes.h"
 #include "euprio/stages/apps.h"
 #include "euprio/stream/partners.h"
 
@@ -75,7 +76,7 @@ struct eu_apps {
 	int forced;              /* --profile given */
 	double dkk_rate;
 	/* per-run state */
-	struct dups *dups;       /* ids seen in this run */
+	eu_dupes *dups;          /* ids seen in this run */
 	/* per-file state */
 	const char *file;
 	unsigned long errors_shown;
@@ -101,7 +102,6 @@ void apps_emit_node(eu_apps *A, const struct profile *p, xmlXPathContextPtr ctx,
 
 /* dups.c: notes a record's id for eu_apps_report_duplicates. */
 void apps_note_id(eu_apps *A, const char *id, const char *file, long line);
-void apps_dups_free(struct dups *D);
 
 /* xml.c: sets libxml2 up for untrusted input (no external entity is ever
  * loaded); once, before any profile or document is parsed. */
