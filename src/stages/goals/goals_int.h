@@ -174,6 +174,8 @@ struct acc {
 	void *hctx;
 };
 
+/* Calls between the files, each told where it is defined. */
+
 /* terms.c */
 int goals_load_goal_table(eu_goals *G, const char *dir);
 int goals_load_terms(eu_goals *G, const char *dir, const char *file, const char *goal_col,

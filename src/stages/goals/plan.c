@@ -287,8 +287,7 @@ static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcr
  * end, where the terms that start with other characters are tried. */
 static int prefilter_may(int c, int looks_one_back_at_most)
 {
-	int word = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
-	return word && looks_one_back_at_most;
+	return byte_class[c] == 1 && looks_one_back_at_most;
 }
 
 static void prefilter_free(struct prefilter *pf)

@@ -220,9 +220,9 @@ static __attribute__((noinline)) const struct memo_ent *memo_deeper(const eu_goa
 	return NULL;
 }
 
-/* The common case of memo_hits (memo.c), inline: the word at i ends at wend, and
- * it and the character after it fit in 16 bytes, after an ASCII character
- * or none.  The remembered entry if it says match or no match, else NULL
+/* The common case of memo_hits (memo.c), inline: the word at i ends at
+ * wend, and it and the character after it fit in 16 bytes, after an ASCII
+ * character or none.  The remembered entry if it says match or no match, else NULL
  * (the caller goes the long way, which finds the same entry). */
 static inline __attribute__((always_inline)) const struct memo_ent *
 memo_fast(const eu_goals *G, const struct fieldplan *fp, const unsigned char *u, size_t n, size_t i, size_t wend,

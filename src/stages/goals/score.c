@@ -1,14 +1,18 @@
 /* A record's hits summed into goals, and the columns that say so.
  *
- * A hit counts unless the term's exclude pattern covers it (goals_excluded
- * below); its weight is the term's times its field's (count_hit in
- * goals_int.h, inline where the scan finds it); a term's first hit in a
- * record is its evidence; each term counts once, at its best weighted hit;
- * a goal's score is the sum of its terms' and the goal is matched when the
- * score is above 0 and reaches goal_threshold.  The groups of the extra
- * table (knowledge, reputation) are summed alike but are never goals:
- * euprio-rank reads their scores.  docs/configuration.md says all this to
- * the staff who write the terms. */
+ * Whether and how much a hit counts is decided where the scan finds it, by
+ * count_hit and count_at (goals_int.h, inline on the hot path): a goal's
+ * hits do not overlap; a hit inside a match of the term's exclude pattern
+ * does not count (goals_excluded, below); a hit weighs the term's weight
+ * times its field's field_weight (1 for the extra table's terms, and
+ * without spec.field_weights); a term's first hit in the record is its
+ * evidence (goals_add_evidence).
+ * Here, when the record's fields are scanned: each term counts once, at
+ * its best weighted hit; a goal's score is the sum of its terms', and the
+ * goal is matched when that is above 0 and reaches goal_threshold.  The
+ * extra table's groups (knowledge, reputation) are summed alike but never
+ * listed as goals; euprio-rank reads their scores.  docs/configuration.md
+ * tells the staff who write the terms the same. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

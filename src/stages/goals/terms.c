@@ -24,12 +24,19 @@ long eu_goals_index(const eu_goals *G, const char *id)
 }
 const char *eu_goals_id(const eu_goals *G, size_t g) { return G->ids[g]; }
 
-long eu_goals_extra_index(const eu_goals *G, const char *id)
+/* The index of group id of the goals (extra 0) or of the extra table (1),
+ * or -1: the two tables may name a group alike. */
+static long group_index(const eu_goals *G, const char *id, int extra)
 {
 	for (size_t g = 0; g < G->ngoals; g++)
-		if (G->extra[g] && strcmp(G->ids[g], id) == 0)
+		if (G->extra[g] == extra && strcmp(G->ids[g], id) == 0)
 			return (long)g;
 	return -1;
+}
+
+long eu_goals_extra_index(const eu_goals *G, const char *id)
+{
+	return group_index(G, id, 1);
 }
 
 static pcre2_code *compile_at(const eu_table *t, size_t r, long c, const char *pat)
@@ -117,10 +124,8 @@ int goals_load_terms(eu_goals *G, const char *dir, const char *file, const char 
 	for (size_t r = 0; r < t.nrows; r++) {
 		struct term *tm = &G->terms[G->nterms];
 		const char *gid = eu_table_get(&t, r, cg);
-		size_t g;
-		for (g = 0; g < G->ngoals; g++)
-			if (strcmp(G->ids[g], gid) == 0 && G->extra[g] == extra)
-				break;
+		long gi = group_index(G, gid, extra);
+		size_t g = gi < 0 ? G->ngoals : (size_t)gi;
 		if (g == G->ngoals && (extra || !G->spec.goals_file) && *gid) {
 			/* Without a goals table the terms name the groups. */
 			G->ids = eu_xrealloc(G->ids, (G->ngoals + 1) * sizeof *G->ids);
