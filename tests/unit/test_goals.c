@@ -1,4 +1,4 @@
-/* Unit tests for goal alignment (src/lib/goals.c): the shipped terms on
+/* Unit tests for goal alignment (src/stages/goals/): the shipped terms on
  * Danish and English texts, the false friends, thresholds, programme
  * hints, configuration faults and the match-limit path. */
 #include <setjmp.h>

@@ -1,0 +1,243 @@
+/* The policy tables of goal alignment, read into struct eu_goals:
+ * goals.csv (the goals), a term table (goal_terms.csv, with
+ * principle_terms.csv riding along) and settings.csv (the threshold, the
+ * match limits, the field weights).  Every fault is a message at its
+ * file, line and column.  How the terms are matched: the top of scan.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "euprio/core/config.h"
+#include "euprio/core/diag.h"
+#include "euprio/core/text.h"
+#include "goals_int.h"
+
+size_t eu_goals_nfields(const eu_goals *G) { return G->nfields; }
+const char *eu_goals_field(const eu_goals *G, size_t i) { return G->fields[i]; }
+size_t eu_goals_ngoals(const eu_goals *G) { return G->ngoals; }
+
+long eu_goals_index(const eu_goals *G, const char *id)
+{
+	for (size_t g = 0; g < G->ngoals; g++)
+		if (strcmp(G->ids[g], id) == 0)
+			return (long)g;
+	return -1;
+}
+const char *eu_goals_id(const eu_goals *G, size_t g) { return G->ids[g]; }
+
+/* The index of group id of the goals (extra 0) or of the extra table (1),
+ * or -1: the two tables may name a group alike. */
+static long group_index(const eu_goals *G, const char *id, int extra)
+{
+	for (size_t g = 0; g < G->ngoals; g++)
+		if (G->extra[g] == extra && strcmp(G->ids[g], id) == 0)
+			return (long)g;
+	return -1;
+}
+
+long eu_goals_extra_index(const eu_goals *G, const char *id)
+{
+	return group_index(G, id, 1);
+}
+
+static pcre2_code *compile_at(const eu_table *t, size_t r, long c, const char *pat)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, COMPILE_FLAGS,
+				       &err, &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[200];
+		pcre2_get_error_message(err, msg, sizeof msg);
+		eu_table_error(t, r, c, "pattern does not compile: %s at offset %zu", (char *)msg, (size_t)off);
+	}
+	return re;
+}
+
+static long field_index(eu_goals *G, const char *name)
+{
+	for (size_t i = 0; i < G->nfields; i++)
+		if (strcmp(G->fields[i], name) == 0)
+			return (long)i;
+	if (G->nfields == MAX_FIELDS)
+		return -1;
+	G->fields[G->nfields] = eu_xstrdup(name);
+	return (long)G->nfields++;
+}
+
+/* goals.csv: each id once, and without the characters the list columns
+ * are separated by. */
+int goals_load_goal_table(eu_goals *G, const char *dir)
+{
+	static const char *const req[] = {"id", NULL};
+	eu_table t;
+
+	if (eu_table_load(&t, dir, "goals.csv", req) < 0) {
+		eu_table_free(&t);
+		return -1;
+	}
+	long ci = eu_table_col(&t, "id");
+	int rc = 0;
+	G->ids = eu_xcalloc(t.nrows + 1, sizeof *G->ids);
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *id = eu_table_get(&t, r, ci);
+		if (!*id || strpbrk(id, ";:|, ")) {
+			eu_table_error(&t, r, ci, "a goal id must be non-empty without ';:|, ' ('%s')", id);
+			rc = -1;
+		}
+		for (size_t q = 0; q < G->ngoals; q++)
+			if (strcmp(G->ids[q], id) == 0) {
+				eu_table_error(&t, r, ci, "goal %s is listed twice", id);
+				rc = -1;
+			}
+		G->ids[G->ngoals++] = eu_xstrdup(id);
+	}
+	G->extra = eu_xcalloc(G->ngoals + 1, sizeof *G->extra);
+	if (!G->ngoals) {
+		eu_warn_at(t.path, 0, "no goals defined");
+		rc = -1;
+	}
+	eu_table_free(&t);
+	return rc;
+}
+
+/* Loads a term table.  extra: its groups are not goals but evidence
+ * (knowledge, reputation) named by the table itself, summed without field
+ * weights and never subject to the goal threshold. */
+int goals_load_terms(eu_goals *G, const char *dir, const char *file, const char *goal_col,
+		     const char *weight_col, int extra, pcre2_match_data *probe)
+{
+	const char *req[] = {goal_col, weight_col, "fields", "pattern", NULL};
+	eu_table t;
+	int rc = 0;
+
+	if (eu_table_load(&t, dir, file, req) < 0) {
+		eu_table_free(&t);
+		return -1;
+	}
+	if (!G->terms_path)
+		G->terms_path = eu_xstrdup(t.path);
+	long cg = eu_table_col(&t, goal_col), cw = eu_table_col(&t, weight_col),
+	     cf = eu_table_col(&t, "fields"), cp = eu_table_col(&t, "pattern"),
+	     cx = eu_table_col(&t, "exclude");
+	G->terms = eu_xrealloc(G->terms, (G->nterms + t.nrows + 1) * sizeof *G->terms);
+	memset(G->terms + G->nterms, 0, (t.nrows + 1) * sizeof *G->terms);
+	for (size_t r = 0; r < t.nrows; r++) {
+		struct term *tm = &G->terms[G->nterms];
+		const char *gid = eu_table_get(&t, r, cg);
+		long gi = group_index(G, gid, extra);
+		size_t g = gi < 0 ? G->ngoals : (size_t)gi;
+		if (g == G->ngoals && (extra || !G->spec.goals_file) && *gid) {
+			/* Without a goals table the terms name the groups. */
+			G->ids = eu_xrealloc(G->ids, (G->ngoals + 1) * sizeof *G->ids);
+			G->extra = eu_xrealloc(G->extra, (G->ngoals + 1) * sizeof *G->extra);
+			G->extra[G->ngoals] = extra;
+			G->ids[G->ngoals++] = eu_xstrdup(gid);
+		}
+		tm->file = extra ? G->spec.extra_terms_file : G->spec.terms_file;
+		tm->unweighted = extra || !G->spec.field_weights;
+		if (g == G->ngoals) {
+			eu_table_error(&t, r, cg, "unknown goal '%s' (not in goals.csv)", gid);
+			rc = -1;
+			continue;
+		}
+		tm->goal = g;
+		tm->line = t.rows[r].line;
+		/* A term's best hit counts, and nothing is below none: a
+		 * negative weight could never count.  exclude is the way to
+		 * say where a term does not hold. */
+		if (eu_table_number(&t, r, cw, 0, 100, &tm->weight) < 0) {
+			rc = -1;
+			continue;
+		}
+		char *fl = eu_xstrdup(eu_table_get(&t, r, cf)), *save = NULL;
+		for (char *f = strtok_r(fl, ";|", &save); f; f = strtok_r(NULL, ";|", &save)) {
+			f = eu_trim(f);
+			if (!*f)
+				continue;
+			long fi = field_index(G, f);
+			if (fi < 0) {
+				eu_table_error(&t, r, cf, "more than %d distinct fields", MAX_FIELDS);
+				rc = -1;
+				break;
+			}
+			tm->fields |= 1u << fi;
+		}
+		free(fl);
+		if (!tm->fields) {
+			eu_table_error(&t, r, cf, "a term needs at least one field");
+			rc = -1;
+			continue;
+		}
+		const char *pat = eu_table_get(&t, r, cp);
+		pcre2_code *alone = compile_at(&t, r, cp, pat);
+		if (!alone) {
+			rc = -1;
+			continue;
+		}
+		/* A pattern that matches nothing at all would "match" every
+		 * record; refuse it. */
+		if (pcre2_match(alone, (PCRE2_SPTR)"", 0, 0, 0, probe, NULL) >= 0) {
+			eu_table_error(&t, r, cp, "pattern matches the empty string");
+			pcre2_code_free(alone);
+			rc = -1;
+			continue;
+		}
+		pcre2_code_free(alone);
+		tm->pattern = eu_xstrdup(pat);
+		const char *ex = eu_table_get(&t, r, cx);
+		if (*ex) {
+			tm->exclude = compile_at(&t, r, cx, ex);
+			if (!tm->exclude) {
+				rc = -1;
+				free(tm->pattern);
+				continue;
+			}
+			eu_jit(tm->exclude);
+		}
+		G->nterms++;
+	}
+	eu_table_free(&t);
+	return rc;
+}
+
+/* settings.csv: the threshold, the limits every match runs under, and the
+ * field weights (all 1 unless the spec asks for them). */
+int goals_load_settings(eu_goals *G, const char *dir)
+{
+	eu_settings s;
+	double ml, dl;
+	int rc = 0;
+	eu_buf key = EU_BUF_INIT;
+
+	if (eu_settings_load(&s, dir, "settings.csv") < 0) {
+		eu_settings_free(&s);
+		return -1;
+	}
+	if (eu_setting_number(&s, "goal_threshold", 0, 1e6, &G->threshold) < 0 ||
+	    eu_setting_number(&s, "regex_match_limit", 1000, 1e9, &ml) < 0 ||
+	    eu_setting_number(&s, "regex_depth_limit", 100, 1e9, &dl) < 0)
+		rc = -1;
+	double other = 1;
+	if (eu_setting_number(&s, "field_weight.other", 0, 100, &other) < 0)
+		rc = -1;
+	for (size_t f = 0; f < G->nfields; f++) {
+		eu_buf_clear(&key);
+		eu_buf_printf(&key, "field_weight.%s", G->fields[f]);
+		G->fweight[f] = other;
+		if (!G->spec.field_weights) {
+			G->fweight[f] = 1;
+			continue;
+		}
+		for (size_t r = 0; r < s.t.nrows; r++)
+			if (strcmp(s.t.rows[r].v[s.ckey], key.p) == 0 &&
+			    eu_table_number(&s.t, r, s.cval, 0, 100, &G->fweight[f]) < 0)
+				rc = -1;
+	}
+	G->mctx = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(G->mctx, (uint32_t)ml);
+	pcre2_set_depth_limit(G->mctx, (uint32_t)dl);
+	goals_jit_stack(G);
+	eu_buf_free(&key);
+	eu_settings_free(&s);
+	return rc;
+}
