@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "euprio/core/text.h"
+#include "euprio/stream/listcol.h"
 #include "goals_int.h"
 
 /* Where a term's exclude search stands in the field being scanned: its
@@ -88,32 +89,9 @@ int goals_excluded(const eu_goals *G, size_t k, const char *text, size_t len, si
  * evidence, as they stand in the text, short. */
 void goals_add_evidence(struct acc *a, const struct term *tm, size_t f, const char *s, size_t ms, size_t me)
 {
-	const eu_goals *G = a->G;
-	size_t show = me - ms > 40 ? 40 : me - ms;
+	const char *name = a->G->fields[f];
 
-	while (show < me - ms && show && ((unsigned char)s[ms + show] & 0xc0) == 0x80)
-		show--;
-	eu_buf *e = &a->ev[tm->goal];
-	const char *name = G->fields[f];
-	size_t nl = strlen(name);
-	eu_buf_reserve(e, show + nl + 5);
-	char *p = e->p + e->len;
-	if (e->len) {
-		*p++ = ',';
-		*p++ = ' ';
-	}
-	memcpy(p, s + ms, show);
-	for (size_t i = 0; i < show; i++)
-		if ((unsigned char)p[i] < 0x0e && (p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
-			p[i] = ' ';
-	p += show;
-	*p++ = ' ';
-	*p++ = '(';
-	memcpy(p, name, nl);
-	p += nl;
-	*p++ = ')';
-	*p = '\0';
-	e->len = (size_t)(p - e->p);
+	eu_evidence_term(&a->ev[tm->goal], s + ms, me - ms, 40, name, strlen(name));
 }
 
 /* Each term's best weighted hit added to its goal's score (when count:
@@ -148,18 +126,9 @@ static void write_goals(const eu_goals *G, const struct acc *a, eu_goals_result 
 		if (G->extra[g] || res->score[g] < G->threshold || res->score[g] <= 0)
 			continue;
 		res->count++;
-		if (res->goals.len) {
-			eu_buf_addc(&res->goals, ';');
-			eu_buf_addc(&res->strength, ';');
-			eu_buf_adds(&res->evidence, " | ");
-		}
-		eu_buf_adds(&res->goals, G->ids[g]);
-		eu_buf_adds(&res->strength, G->ids[g]);
-		eu_buf_addc(&res->strength, ':');
-		eu_fmt_amount(&res->strength, res->score[g]);
-		eu_buf_adds(&res->evidence, G->ids[g]);
-		eu_buf_adds(&res->evidence, ": ");
-		eu_buf_add(&res->evidence, a->ev[g].p, a->ev[g].len);
+		eu_list_add(&res->goals, G->ids[g], strlen(G->ids[g]));
+		eu_strength_add(&res->strength, G->ids[g], res->score[g]);
+		eu_evidence_group(&res->evidence, G->ids[g], a->ev[g].p, a->ev[g].len);
 	}
 }
 
