@@ -20,6 +20,7 @@
 
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/encoding.h"
 #include "euprio/core/reader.h"
 #include "euprio/stream/schema.h"
 #include "euprio/stages/listings.h"
