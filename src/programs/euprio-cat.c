@@ -6,6 +6,7 @@
 
 #include "euprio/core/cli.h"
 #include "euprio/core/diag.h"
+#include "euprio/stream/filter.h"
 #include "euprio/stream/stream.h"
 
 static const char synopsis[] = "euprio-cat [-hV] [FILE...]";

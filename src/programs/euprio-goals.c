@@ -12,6 +12,7 @@
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
 #include "euprio/stages/goals.h"
+#include "euprio/stream/filter.h"
 #include "euprio/stream/stream.h"
 #include "euprio/core/text.h"
 

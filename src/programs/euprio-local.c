@@ -7,6 +7,7 @@
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
 #include "euprio/stages/local.h"
+#include "euprio/stream/filter.h"
 #include "euprio/stream/stream.h"
 
 static const char synopsis[] = "euprio-local [-hV] [-c DIR] [FILE...]";

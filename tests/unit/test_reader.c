@@ -1,4 +1,5 @@
-/* Unit tests for the streaming CSV reader (src/lib/reader.c). */
+/* Unit tests for the streaming CSV reader (src/core/reader.c) and its
+ * encodings (src/core/encoding.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include "euprio/core/buf.h"
+#include "euprio/core/encoding.h"
 #include "euprio/core/reader.h"
 
 /* Renders every row as "line:[f1][f2]" or "line:BAD(reason)", one per

@@ -69,12 +69,4 @@ unsigned long eu_reader_rows(const eu_reader *r);
 /* Bytes read from the input so far. */
 unsigned long long eu_reader_bytes(const eu_reader *r);
 
-/* Decodes Windows-1252 to UTF-8; out needs room for 3 * n bytes.  Returns
- * the bytes written.  Undefined bytes become U+FFFD. */
-size_t eu_cp1252_to_utf8(const unsigned char *in, size_t n, unsigned char *out);
-
-/* Validates UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
- * Returns the offset of the first bad byte, or len when all is well. */
-size_t eu_utf8_check(const char *s, size_t len);
-
 #endif
