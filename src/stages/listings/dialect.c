@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "listings_int.h"
+#include "euprio/core/encoding.h"
 #include "euprio/core/reader.h"
 #include "euprio/core/text.h"
 

@@ -9,9 +9,34 @@
 #include "euprio/stages/xlsx.h"
 #include "xlsx_int.h"
 
-const char *const xl_decisions[NDEC] = {"prioritise", "consider", "review", "reject"};
-const char *const xl_tiers[NTIER] = {"odense", "fyn", "none"};
-const char *const xl_changes[NCHANGE] = {"new", "left", "decision", "score"};
+const char *const xl_code_prefix[NXC] = {"decision.", "tier.", "change."};
+
+size_t xl_ncodes(enum xl_code c)
+{
+	return c == XC_DECISION ? EU_NDECISIONS : c == XC_TIER ? EU_NTIERS : EU_NCHANGES;
+}
+
+const char *xl_code_name(enum xl_code c, size_t i)
+{
+	if (c == XC_DECISION)
+		return eu_decision_names[i];
+	if (c == XC_TIER)
+		return eu_tier_names[EU_NTIERS - 1 - i];
+	return eu_change_names[i];
+}
+
+int xl_code_of(enum xl_code c, const char *v)
+{
+	size_t len = strlen(v);
+
+	if (c == XC_DECISION)
+		return eu_decision_parse(v, len);
+	if (c == XC_TIER) {
+		int t = eu_tier_parse(v, len, 1);
+		return t < 0 ? -1 : EU_NTIERS - 1 - t;
+	}
+	return (int)eu_word_index(eu_change_names, EU_NCHANGES, v, len);
+}
 
 size_t eu_xlsx_fit(const char *s, size_t len, size_t max)
 {

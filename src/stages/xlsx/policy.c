@@ -139,15 +139,12 @@ static int load_settings(xl *X, const char *dir)
 static void cache_words(xl *X)
 {
 	eu_buf key = EU_BUF_INIT;
-	const char *const *codes[3] = {xl_decisions, xl_tiers, xl_changes};
-	const char **words[3] = {X->dec_word, X->tier_word, X->change_word};
-	const char *prefix[3] = {"decision.", "tier.", "change."};
-	size_t n[3] = {NDEC, NTIER, NCHANGE};
+	const char **words[NXC] = {X->dec_word, X->tier_word, X->change_word};
 
-	for (int k = 0; k < 3; k++)
-		for (size_t i = 0; i < n[k]; i++) {
+	for (int k = 0; k < NXC; k++)
+		for (size_t i = 0; i < xl_ncodes((enum xl_code)k); i++) {
 			eu_buf_clear(&key);
-			eu_buf_printf(&key, "%s%s", prefix[k], codes[k][i]);
+			eu_buf_printf(&key, "%s%s", xl_code_prefix[k], xl_code_name((enum xl_code)k, i));
 			words[k][i] = eu_label(&X->L, key.p);
 		}
 	X->cut = eu_label(&X->L, "cut");
@@ -156,17 +153,32 @@ static void cache_words(xl *X)
 
 static int load_labels(xl *X, const char *dir)
 {
-	static const char *const need[] = {
+	static const char *const fixed[] = {
 		"sheet.candidates", "sheet.overview", "sheet.rejected", "sheet.changes",
-		"decision.prioritise", "decision.consider", "decision.review", "decision.reject",
-		"tier.odense", "tier.fyn", "tier.none", "change.new", "change.left",
-		"change.decision", "change.score", "overview.title", "overview.count",
+		"overview.title", "overview.count",
 		"overview.decision", "overview.goal", "overview.goal_name", "overview.programme",
 		"overview.grant", "overview.tier", "overview.deadlines", "overview.days",
 		"overview.month", "overview.total", "overview.other", "overview.none",
-		"chart.goals", "chart.grant", "chart.months", "cut", NULL,
+		"chart.goals", "chart.grant", "chart.months", "cut",
 	};
-	if (eu_labels_load(&X->L, dir, X->english ? "en" : "da", need) < 0)
+	/* Every code's word too, so a new decision or kind of change in
+	 * core/words.h cannot reach the workbook without its label. */
+	const char *need[sizeof fixed / sizeof *fixed + NDEC + NTIER + NCHANGE + 1];
+	eu_buf names[NDEC + NTIER + NCHANGE];
+	size_t n = 0, nn = 0;
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		need[n++] = fixed[i];
+	for (int k = 0; k < NXC; k++)
+		for (size_t i = 0; i < xl_ncodes((enum xl_code)k); i++) {
+			names[nn] = (eu_buf)EU_BUF_INIT;
+			eu_buf_printf(&names[nn], "%s%s", xl_code_prefix[k], xl_code_name((enum xl_code)k, i));
+			need[n++] = names[nn++].p;
+		}
+	need[n] = NULL;
+	int rc = eu_labels_load(&X->L, dir, X->english ? "en" : "da", need);
+	for (size_t i = 0; i < nn; i++)
+		eu_buf_free(&names[i]);
+	if (rc < 0)
 		return -1;
 	cache_words(X);
 	return 0;

@@ -14,6 +14,7 @@
 #include "euprio/core/diag.h"
 #include "euprio/core/values.h"
 #include "euprio/stream/stream.h"
+#include "euprio/stream/listcol.h"
 #include "xlsx_int.h"
 
 /* Columns the overview counts by, whatever workbook.csv shows. */
@@ -22,19 +23,6 @@ static const char *const overview_cols[] = {
 };
 /* Columns the Afviste sheet fills for a row the reader could not trust. */
 static const char *const reject_cols[] = {"reject_code", "reject_reason", "origin", NULL};
-
-/* A plain decimal as euprio writes them (no hex, inf or nan, which strtod
- * would take). */
-static int parse_number(const char *v, double *out)
-{
-	char *end;
-
-	if (!*v || strspn(v, "0123456789+-.eE") != strlen(v))
-		return -1;
-	errno = 0;
-	*out = strtod(v, &end);
-	return *end || errno || !isfinite(*out) ? -1 : 0;
-}
 
 /* ---- cells, by the kind workbook.csv gives their column ---- */
 
@@ -105,7 +93,7 @@ static void put_cell(xl *X, struct sheet *sh, size_t i, const eu_rec *rec)
 	case K_RATIO: f = X->f_ratio; goto number;
 	case K_DAYS:
 	number:
-		if (parse_number(v, &d) < 0) {
+		if (eu_parse_number(v, len, 0, &d) < 0) {
 			bad_number(X, sh, i, rec, v);
 			break;
 		}
@@ -130,9 +118,9 @@ static void put_cell(xl *X, struct sheet *sh, size_t i, const eu_rec *rec)
 		return;
 	}
 	case K_DECISION: case K_TIER: case K_CHANGE: {
-		const char *const *codes = c->kind == K_DECISION ? xl_decisions : c->kind == K_TIER ? xl_tiers : xl_changes;
+		enum xl_code code = c->kind == K_DECISION ? XC_DECISION : c->kind == K_TIER ? XC_TIER : XC_CHANGE;
 		const char **words = c->kind == K_DECISION ? X->dec_word : c->kind == K_TIER ? X->tier_word : X->change_word;
-		int k = xl_code_index(codes, c->kind == K_TIER ? NTIER : c->kind == K_DECISION ? NDEC : NCHANGE, v);
+		int k = xl_code_of(code, v);
 		if (k < 0)
 			break;
 		xl_put_string(X, ws, r, (lxw_col_t)i, words[k], strlen(words[k]),
@@ -299,21 +287,22 @@ static void count_candidate(xl *X, const eu_rec *rec, const long *src)
 	double d, g = 0;
 	int k;
 
-	if ((k = xl_code_index(xl_decisions, NDEC, dec)) >= 0)
+	if ((k = xl_code_of(XC_DECISION, dec)) >= 0)
 		X->dec_count[k]++;
-	if ((k = xl_code_index(xl_tiers, NTIER, tier)) >= 0)
+	if ((k = xl_code_of(XC_TIER, tier)) >= 0)
 		X->tier_count[k]++;
-	for (const char *p = goals; *p;) {
-		size_t n = strcspn(p, ";");
+	eu_list_it it;
+	const char *goal;
+	size_t n;
+	eu_list_begin(&it, goals, strlen(goals));
+	while (eu_list_next(&it, &goal, &n))
 		for (size_t i = 0; i < X->ngoals; i++)
-			if (strlen(X->goal_id[i]) == n && strncmp(X->goal_id[i], p, n) == 0)
+			if (strlen(X->goal_id[i]) == n && strncmp(X->goal_id[i], goal, n) == 0)
 				X->goal_count[i]++;
-		p += n + (p[n] == ';');
-	}
-	if (parse_number(grant, &g) < 0)
+	if (eu_parse_number(grant, strlen(grant), 0, &g) < 0)
 		g = 0;
 	count_programme(X, prog, g);
-	if (parse_number(left, &d) == 0 && d >= 0) {
+	if (eu_parse_number(left, strlen(left), 0, &d) == 0 && d >= 0) {
 		static const double within[3] = {30, 60, 90};
 		for (int i = 0; i < 3; i++)
 			if (d <= within[i])

@@ -13,6 +13,7 @@
 
 #include "euprio/core/buf.h"
 #include "euprio/core/labels.h"
+#include "euprio/core/words.h"
 #include "euprio/stream/stream.h"
 
 /* How a column's cells are written; names as in workbook.csv. */
@@ -21,13 +22,18 @@ enum kind {
 	K_DECISION, K_SCORE, K_CALL, K_TIER, K_CHANGE, NKIND
 };
 
-/* Codes whose words come from labels.csv under prefix.code (cells.c). */
-#define NDEC 4
-#define NTIER 3
-#define NCHANGE 4
-extern const char *const xl_decisions[NDEC];
-extern const char *const xl_tiers[NTIER];
-extern const char *const xl_changes[NCHANGE];
+/* Codes whose words come from labels.csv under prefix.code: the stream's
+ * own words (core/words.h), in the order the workbook shows them; tiers
+ * strongest first (cells.c). */
+enum xl_code { XC_DECISION, XC_TIER, XC_CHANGE, NXC };
+#define NDEC EU_NDECISIONS
+#define NTIER EU_NTIERS
+#define NCHANGE EU_NCHANGES
+extern const char *const xl_code_prefix[NXC];
+size_t xl_ncodes(enum xl_code c);
+const char *xl_code_name(enum xl_code c, size_t i);
+/* The index of the code v names, or -1. */
+int xl_code_of(enum xl_code c, const char *v);
 
 enum { S_CAND, S_REJ, S_CHG, NSHEET };
 
