@@ -322,3 +322,15 @@ void eu_settings_free(eu_settings *s)
 {
 	eu_table_free(&s->t);
 }
+
+int eu_settings_dkk_rate(const char *dir, double *rate)
+{
+	eu_settings s;
+	int rc = 0;
+
+	if (eu_settings_load(&s, dir, "settings.csv") < 0 ||
+	    eu_setting_number(&s, "dkk_rate", 0.01, 1000, rate) < 0)
+		rc = -1;
+	eu_settings_free(&s);
+	return rc;
+}

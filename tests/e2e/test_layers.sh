@@ -15,6 +15,12 @@ stage_deps() {
 allowed() {
 	file=$1 inc=$2
 	case "$inc" in
+	*/*) ;;
+	*)	# a private header: only from its own folder
+		[ -f "$(dirname "$file")/$inc" ] && return 0
+		return 1 ;;
+	esac
+	case "$inc" in
 	euprio/core/*) return 0 ;;
 	esac
 	case "$file" in
@@ -35,10 +41,7 @@ allowed() {
 		dep=$(basename "$inc" .h)
 		stage_deps "$stage" | grep -qx "$dep" && return 0
 		return 1 ;;
-	*/*) return 1 ;;
-	*) # a private header: only from its own folder
-		[ -f "$(dirname "$file")/$inc" ] && return 0
-		return 1 ;;
+	*) return 1 ;;
 	esac
 }
 
@@ -62,4 +65,6 @@ allowed src/core/buf.c euprio/stages/rank.h && fail "core may include a stage" |
 allowed src/stages/local/local.c euprio/stages/rank.h && fail "local may include rank" || pass
 allowed src/stages/rank/rank.c euprio/stages/goals.h && pass || fail "rank may include goals (it links it)"
 allowed src/stream/stream.c euprio/stages/goals.h && fail "stream may include a stage" || pass
+allowed src/stages/rank/rank.c goals_int.h && fail "rank may include goals' private header" || pass
+allowed src/stream/pool.c filter_int.h && pass || fail "pool.c may include its folder's private header"
 finish

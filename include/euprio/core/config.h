@@ -70,4 +70,8 @@ long eu_setting_row(const eu_settings *s, const char *key);
 const char *eu_setting_str(const eu_settings *s, const char *key);
 void eu_settings_free(eu_settings *s);
 
+/* The DKK per EUR rate of dir/settings.csv (dkk_rate), the one every
+ * converting stage reads with the same bounds.  0, or -1 after messages. */
+int eu_settings_dkk_rate(const char *dir, double *rate);
+
 #endif

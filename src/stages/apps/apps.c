@@ -12,16 +12,13 @@
 eu_apps *eu_apps_new(const char *config_dir, const char *profile)
 {
 	eu_apps *A = eu_xcalloc(1, sizeof *A);
-	eu_settings s;
 	int rc = 0;
 
 	apps_xml_init();
 	/* Tests compare the simple paths with XPath on the same inputs. */
 	A->xpath_only = getenv("EUPRIO_XPATH_ONLY") != NULL;
-	if (eu_settings_load(&s, config_dir, "settings.csv") < 0 ||
-	    eu_setting_number(&s, "dkk_rate", 0.01, 1000, &A->dkk_rate) < 0)
+	if (eu_settings_dkk_rate(config_dir, &A->dkk_rate) < 0)
 		rc = -1;
-	eu_settings_free(&s);
 
 	rc |= apps_load_profiles(A, config_dir, profile);
 	if (rc) {

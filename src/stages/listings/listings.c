@@ -12,15 +12,12 @@
 eu_listings *eu_listings_new(const char *config_dir, const eu_listings_opts *o)
 {
 	eu_listings *S = eu_xcalloc(1, sizeof *S);
-	eu_settings st;
 	int rc = 0;
 
 	if (o)
 		S->o = *o;
-	if (eu_settings_load(&st, config_dir, "settings.csv") < 0 ||
-	    eu_setting_number(&st, "dkk_rate", 0.01, 1000, &S->dkk_rate) < 0)
+	if (eu_settings_dkk_rate(config_dir, &S->dkk_rate) < 0)
 		rc = -1;
-	eu_settings_free(&st);
 
 	rc |= listings_load_profiles(S, config_dir);
 	listings_partners_init(S);
