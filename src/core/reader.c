@@ -19,6 +19,7 @@
 #include <csv.h>
 
 #include "euprio/core/buf.h"
+#include "euprio/core/limits.h"
 #include "euprio/core/encoding.h"
 #include "euprio/core/reader.h"
 
@@ -86,7 +87,7 @@ struct eu_reader {
  * process; every reader in a program uses the same limit.  Growing to the
  * allocator's usable size turns libcsv's linear growth (128 bytes a step)
  * into amortised doubling, so a 10 MB field is not copied 80 000 times. */
-static size_t field_cap = EU_DEFAULT_MAX_FIELD;
+static size_t field_cap = 8u << 20;
 
 static void *capped_realloc(void *ptr, size_t n)
 {
@@ -128,6 +129,13 @@ static void on_field(void *s, size_t len, void *data)
 	eu_reader *r = data;
 	size_t col = r->nf - r->row_first + 1;
 
+	/* A row of a million fields would grow the arena and every stage's
+	 * per-record work with it: past the limit its fields are not kept,
+	 * and the row is one the caller passes on as rejected. */
+	if (col > r->o.max_fields) {
+		set_cur_bad(r, "more than %zu fields in one row (limit.columns in settings.csv)", r->o.max_fields);
+		return;
+	}
 	if (r->nf == r->fcap) {
 		r->fcap *= 2;
 		r->foff = eu_xrealloc(r->foff, r->fcap * sizeof *r->foff);
@@ -185,7 +193,9 @@ static eu_reader *reader_new(const char *name, const eu_reader_opts *opts)
 	if (!r->o.delim)
 		r->o.delim = ',';
 	if (!r->o.max_field)
-		r->o.max_field = EU_DEFAULT_MAX_FIELD;
+		r->o.max_field = eu_limit.field_bytes;
+	if (!r->o.max_fields)
+		r->o.max_fields = eu_limit.columns;
 	if (!r->o.chunk)
 		r->o.chunk = 64 * 1024;
 	field_cap = r->o.max_field;

@@ -11,6 +11,7 @@
 #include "euprio/core/cli.h"
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/limits.h"
 
 static const char synopsis[] = "euprio-apps [-hV] [-c DIR] [-p PROFILE] [FILE...]";
 
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	if (eu_limits_load(eu_config_dir(config), 1) < 0)
+		return EU_EXIT_USAGE;
 	eu_apps *A = eu_apps_new(eu_config_dir(config), profile);
 	if (!A)
 		return EU_EXIT_USAGE;

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "euprio/core/cli.h"
+#include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/limits.h"
 #include "euprio/stream/filter.h"
 #include "euprio/stream/stream.h"
 
@@ -54,6 +56,9 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* Without a policy of its own this tool keeps the shipped limits. */
+	if (eu_limits_load(eu_config_dir(NULL), 0) < 0)
+		return EU_EXIT_USAGE;
 	static const eu_filter f = {.process = pass};
 	eu_writer *w = eu_writer_fdopen(1, "standard output", NULL);
 	int status = eu_filter_run(&f, NULL, argv + optind, (size_t)(argc - optind), w);

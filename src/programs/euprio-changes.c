@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "euprio/core/cli.h"
+#include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/limits.h"
 #include "euprio/stages/changes.h"
 
 static const char synopsis[] = "euprio-changes [-hV] OLD NEW";
@@ -49,6 +51,9 @@ int main(int argc, char **argv)
 	if (argc - optind != 2)
 		return eu_cli_usage_error(synopsis);
 
+	/* Without a policy of its own this tool keeps the shipped limits. */
+	if (eu_limits_load(eu_config_dir(NULL), 0) < 0)
+		return EU_EXIT_USAGE;
 	eu_writer *w = eu_writer_fdopen(1, "standard output", &(eu_writer_opts){.excel_safe = 1});
 	int status = eu_changes_run(argv[optind], argv[optind + 1], w);
 	return eu_cli_finish(w, status);

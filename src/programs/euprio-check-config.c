@@ -8,6 +8,7 @@
 #include "euprio/core/cli.h"
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/limits.h"
 #include "euprio/stages/goals.h"
 #include "euprio/stages/local.h"
 #include "euprio/stages/rank.h"
@@ -65,6 +66,7 @@ int main(int argc, char **argv)
 
 	/* Each loader prints its own faults; load them all so one run shows
 	 * every fault in every table. */
+	bad |= eu_limits_load(dir, 1) != 0;
 	eu_local *L = eu_local_load(dir);
 	bad |= !L;
 	eu_local_free(L);

@@ -11,6 +11,7 @@
 #include "euprio/core/cli.h"
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/limits.h"
 #include "euprio/stages/goals.h"
 #include "euprio/stream/filter.h"
 #include "euprio/stream/stream.h"
@@ -212,6 +213,8 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (eu_limits_load(eu_config_dir(config), 1) < 0)
+		return EU_EXIT_USAGE;
 	c.G = eu_goals_load_jobs(eu_config_dir(config), c.explain ? 1 : jobs);
 	if (!c.G)
 		return EU_EXIT_USAGE;

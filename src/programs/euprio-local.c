@@ -6,6 +6,7 @@
 #include "euprio/core/cli.h"
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/limits.h"
 #include "euprio/stages/local.h"
 #include "euprio/stream/filter.h"
 #include "euprio/stream/stream.h"
@@ -100,6 +101,8 @@ int main(int argc, char **argv)
 	}
 
 	struct ctx c = {0};
+	if (eu_limits_load(eu_config_dir(config), 1) < 0)
+		return EU_EXIT_USAGE;
 	c.L = eu_local_load(eu_config_dir(config));
 	if (!c.L)
 		return EU_EXIT_USAGE;

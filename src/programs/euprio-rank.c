@@ -10,6 +10,7 @@
 #include "euprio/core/cli.h"
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/limits.h"
 #include "euprio/stream/partners.h"
 #include "euprio/stages/rank.h"
 #include "euprio/stream/stream.h"
@@ -121,6 +122,8 @@ int main(int argc, char **argv)
 		eu_warnx("--rejects FILE is required: every record must end somewhere");
 		return eu_cli_usage_error(synopsis);
 	}
+	if (eu_limits_load(eu_config_dir(config), 1) < 0)
+		return EU_EXIT_USAGE;
 	R = eu_rank_load(eu_config_dir(config), lang);
 	if (!R)
 		return EU_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include "euprio/core/cli.h"
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/limits.h"
 #include "euprio/stages/listings.h"
 
 static const char synopsis[] =
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	if (eu_limits_load(eu_config_dir(config), 1) < 0)
+		return EU_EXIT_USAGE;
 	eu_listings *S = eu_listings_new(eu_config_dir(config), &o);
 	if (!S)
 		return EU_EXIT_USAGE;

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "euprio/core/cli.h"
+#include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/limits.h"
 #include "euprio/stream/split.h"
 
 static const char synopsis[] = "euprio-split [-hV] [-n PARTS | -l RECORDS] [-p PREFIX] [FILE...]";
@@ -75,5 +77,8 @@ int main(int argc, char **argv)
 		return eu_cli_usage_error(synopsis);
 	}
 
+	/* Without a policy of its own this tool keeps the shipped limits. */
+	if (eu_limits_load(eu_config_dir(NULL), 0) < 0)
+		return EU_EXIT_USAGE;
 	return eu_cli_finish(NULL, eu_split_run(argv + optind, (size_t)(argc - optind), parts, per, prefix, stdout));
 }

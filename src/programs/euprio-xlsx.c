@@ -7,6 +7,7 @@
 #include "euprio/core/cli.h"
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/limits.h"
 #include "euprio/core/values.h"
 #include "euprio/stages/xlsx.h"
 
@@ -91,6 +92,8 @@ int main(int argc, char **argv)
 		eu_warnx("-o FILE.xlsx is required: a workbook cannot go to standard output");
 		return eu_cli_usage_error(synopsis);
 	}
+	if (eu_limits_load(eu_config_dir(config), 1) < 0)
+		return EU_EXIT_USAGE;
 	o.config_dir = eu_config_dir(config);
 	o.output = output;
 	o.rejects = rejects;

@@ -58,6 +58,16 @@ python3 -c 'import sys; open(sys.argv[1], "wb").write(bytes(range(256)) * 16)' "
 bad "binary file" 3 "binary.csv:1: unusable header row" "0 0" euprio-cat "$T/binary.csv" "$T/headeronly.csv"
 { printf '%s\nB-2,' "$good"; head -c 10485760 /dev/zero | tr '\0' x; printf ',y\n%s\n' "$last"; } >"$T/bigfield.csv"
 bad "10 MB single field" 1 "bigfield.csv:3: field 2 longer than" "3 1" euprio-cat "$T/bigfield.csv"
+# 100 000 columns: each stage took 40 s (quadratic); now the row is a
+# rejected record past limit.columns, and such a header an unusable file.
+python3 -c 'import sys; open(sys.argv[1], "w").write("id,title,summary,partners\nA-1,t,s,\n" + ",".join(["w"] * 100000) + "\nZ-9,t,s,\n")' "$T/widerow.csv"
+for stage in euprio-cat euprio-local euprio-goals; do
+	bad "a row of 100 000 fields ($stage)" 1 "widerow.csv:3: more than 5000 fields in one row (limit.columns" "3 1" $stage "$T/widerow.csv"
+done
+python3 -c 'import sys; open(sys.argv[1], "w").write(",".join("c%d" % i for i in range(100000)) + "\n" + ",".join(["v"] * 100000) + "\n")' "$T/wideheader.csv"
+bad "a header of 100 000 columns" 3 "wideheader.csv:1: unusable header row: more than 5000 fields" "0 0" euprio-cat "$T/wideheader.csv"
+python3 -c 'import sys; open(sys.argv[1], "w").write(",".join("c%d" % i for i in range(4000)) + ",id\n" + ",".join(["v"] * 4000) + ",X-1\n")' "$T/wideok.csv"
+bad "a header of 4 000 columns, under the limit" 0 "" "1 0" euprio-cat "$T/wideok.csv"
 bad "unreadable file among good ones" 3 "/nonexistent/x.csv: cannot open" "2 1" euprio-cat "$T/unterminated.csv" /nonexistent/x.csv
 
 # --- XML exports ---
@@ -77,6 +87,13 @@ w = lambda n, b: open(f"{t}/{n}", "wb").write(b)
 w("nested.xml", h + b"\n" + g1 + b'\n<application id="D-1">' + b"<a>" * 100000 + b"</a>" * 100000 + b"</application>\n" + g2 + b"</portfolio>")
 w("bigtext.xml", h + b"\n" + g1 + b'\n<application id="X-1"><title xml:lang="da">t</title><summary>' + b"ord " * (50 * 1024 * 1024 // 4) + b"</summary></application>\n" + g2 + b"</portfolio>")
 w("utf16.xml", '<?xml version="1.0" encoding="UTF-16"?><portfolio xmlns="urn:odense:portfolio:export:2"><application id="U-1"><title xml:lang="da">Ældre</title></application></portfolio>'.encode("utf-16"))
+# libxml2 compares an element's attributes with each other: 100,000 took
+# 117 s, so more than limit.xml_attributes stop the file at that element.
+attrs = lambda n: b" ".join(b'a%d="%d"' % (i, i) for i in range(n))
+w("attrs.xml", h + b"\n" + g1 + b'\n<application id="A-1" ' + attrs(100000) + b'><title xml:lang="da">t</title></application>\n' + g2 + b"</portfolio>")
+w("attrs16.xml", (h.decode() + "\n" + g1.decode() + '\n<application id="A-1" ' + attrs(100000).decode() + '><title xml:lang="da">t</title></application>\n' + g2.decode() + "</portfolio>").encode("utf-16"))
+# Quotes in comments, CDATA and processing instructions are not attributes.
+w("quotes.xml", h + b"\n<!-- " + b'"x" ' * 5000 + b" -->\n<?pi " + b"'y' " * 5000 + b"?>" + g1 + b'\n<application id="Q-1"><summary><![CDATA[' + b'"a"=' * 5000 + b"]]></summary><title xml:lang=\"da\">q</title></application>\n<application id=\"Q-2\" " + attrs(900) + b"><title>w</title></application>" + g2 + b"</portfolio>")
 w("badutf8.xml", h + b"\n" + g1 + b'\n<application id="B-1"><title xml:lang="da">\xff\xfe</title></application>' + g2 + b"</portfolio>")
 w("amounts.xml", h + b'<application id="N-1"><title xml:lang="da">Negativ</title><budget><total currency="EUR">-5000</total></budget><deadline>31-02-2025</deadline></application>'
   b'<application id="N-2"><title xml:lang="da">Absurd</title><budget><total currency="EUR">99999999999999999</total></budget><deadline>2025-13-01</deadline></application>'
@@ -89,6 +106,9 @@ bad "deeply nested elements" 3 "nested.xml:3:" "2 1" euprio-apps "$T/nested.xml"
 bad "50 MB single text node" 3 "bigtext.xml:3:" "2 1" euprio-apps "$T/bigtext.xml"
 bad "UTF-16 XML with BOM" 0 "" "1 0" euprio-apps "$T/utf16.xml"
 contains "$T/out" "Ældre" "UTF-16 XML decoded"
+bad "100 000 attributes on one element" 3 "attrs.xml:3: an element with more than 1000 attributes (limit.xml_attributes" "1 0" euprio-apps "$T/attrs.xml"
+bad "100 000 attributes, UTF-16" 3 "attrs16.xml:3: an element with more than 1000 attributes" "1 0" euprio-apps "$T/attrs16.xml"
+bad "quotes in comments, CDATA and instructions; 900 attributes" 0 "" "4 0" euprio-apps "$T/quotes.xml"
 bad "invalid UTF-8 in XML" 3 "badutf8.xml:3:" "2 1" euprio-apps "$T/badutf8.xml"
 bad "negative and absurd amounts, 31-02-2025" 0 "record N-1: deadline: '31-02-2025' is not a date; total_eur: '-5000' is not an amount" "3 0" euprio-apps "$T/amounts.xml"
 python3 - "$T/out" <<'EOF' && pass || fail "amounts and dates: negative, absurd and impossible values must be empty with a warning"

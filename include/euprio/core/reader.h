@@ -21,14 +21,14 @@ typedef struct eu_row {
 
 typedef struct eu_reader_opts {
 	unsigned char delim;   /* ',' unless set */
-	size_t max_field;      /* bytes; 0 means EU_DEFAULT_MAX_FIELD */
+	size_t max_field;      /* bytes of one field; 0 means eu_limit.field_bytes */
+	size_t max_fields;     /* fields of one row; 0 means eu_limit.columns */
 	size_t chunk;          /* read size in bytes; 0 means 64 KiB */
 	int check_utf8;        /* reject rows that are not valid UTF-8 */
 	int check_width;       /* rows must have as many fields as the header */
 	int cp1252;            /* input is Windows-1252: convert to UTF-8 */
 } eu_reader_opts;
 
-#define EU_DEFAULT_MAX_FIELD (8u << 20)
 
 typedef struct eu_reader eu_reader;
 

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include "euprio/core/buf.h"
+#include "euprio/core/strmap.h"
 #include "euprio/core/reader.h"
 #include "euprio/core/writer.h"
 
@@ -36,7 +37,9 @@ typedef struct eu_stream {
 	size_t nin;
 	size_t cur;
 	char **cols;         /* union header, first-seen order */
-	size_t ncols;
+	size_t ncols, capcols;
+	eu_strmap colmap;    /* name -> index + 1: a header of thousands of
+	                      * columns costs linear time, not quadratic */
 	int status;          /* worst eu_exit so far */
 	/* per-record scratch */
 	const char **v;

@@ -20,6 +20,7 @@
 
 #include "apps_int.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/limits.h"
 #include "euprio/stream/schema.h"
 #include "euprio/stream/stream.h"
 
@@ -113,6 +114,130 @@ static void salvage(eu_apps *A, const struct profile *p, xmlXPathContextPtr ctx,
 }
 
 /* The prolog scan: refuses a DTD before libxml2 parses any of it. */
+/* Counting the attributes of each element as the bytes go by, before
+ * libxml2 sees them: libxml2 compares each attribute of an element with
+ * every other (100,000 attributes in one tag took 117 s), so an element
+ * with more than limit.xml_attributes stops the file there.  A small lexer
+ * over ASCII units (bytes, or the 16-bit units of a UTF-16 file): text,
+ * tags, quoted values, and the comments, CDATA sections and processing
+ * instructions whose quotes and brackets are not markup. */
+enum { A_TEXT, A_LT, A_BANG, A_TAG, A_QUOTE, A_SKIP };
+
+struct attr_scan {
+	int state, width;        /* width: 0 unknown, 1 bytes, 2 UTF-16 */
+	int big_endian;
+	unsigned char pending[4];
+	size_t npending;
+	char quote;
+	const char *term;        /* A_SKIP: what ends it */
+	size_t matched;
+	size_t count;            /* attributes of the current tag */
+	long line;
+	long over_line;          /* where the limit was passed, or 0 */
+};
+
+/* One ASCII unit (a non-ASCII one arrives as 0x80).  Returns -1 when the
+ * element at hand has too many attributes. */
+static int attr_unit(struct attr_scan *a, unsigned c)
+{
+	if (c == '\n')
+		a->line++;
+	switch (a->state) {
+	case A_TEXT:
+		if (c == '<')
+			a->state = A_LT;
+		break;
+	case A_LT:
+		a->state = c == '!' ? A_BANG : c == '?' ? A_SKIP : A_TAG;
+		a->term = "?>";
+		a->matched = 0;
+		a->count = 0;
+		if (a->state == A_TAG && c == '>')
+			a->state = A_TEXT;
+		break;
+	case A_BANG:
+		a->state = A_SKIP;
+		a->term = c == '-' ? "-->" : c == '[' ? "]]>" : ">";
+		a->matched = 0;
+		break;
+	case A_TAG:
+		if (c == '"' || c == '\'') {
+			a->quote = (char)c;
+			a->state = A_QUOTE;
+			if (++a->count > eu_limit.xml_attributes) {
+				a->over_line = a->line;
+				return -1;
+			}
+		} else if (c == '>') {
+			a->state = A_TEXT;
+		}
+		break;
+	case A_QUOTE:
+		if (c == (unsigned char)a->quote)
+			a->state = A_TAG;
+		break;
+	case A_SKIP:
+		if (c == (unsigned char)a->term[a->matched]) {
+			if (!a->term[++a->matched])
+				a->state = A_TEXT;
+		} else if (a->matched == 2 && a->term[0] == a->term[1] && c == (unsigned char)a->term[0]) {
+			;                /* "--->": still two dashes before the '>' */
+		} else {
+			a->matched = c == (unsigned char)a->term[0];
+		}
+		break;
+	}
+	return 0;
+}
+
+/* The units of bytes whose width is known. */
+static int attr_units(struct attr_scan *a, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (a->width == 1) {
+			if (attr_unit(a, p[i] < 0x80 ? p[i] : 0x80) < 0)
+				return -1;
+			continue;
+		}
+		a->pending[a->npending++] = p[i];
+		if (a->npending < 2)
+			continue;
+		unsigned hi = a->pending[a->big_endian ? 0 : 1], lo = a->pending[a->big_endian ? 1 : 0];
+		a->npending = 0;
+		if (attr_unit(a, hi == 0 && lo < 0x80 ? lo : 0x80) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int attr_scan(struct attr_scan *a, const unsigned char *p, size_t n)
+{
+	if (!a->width) {
+		/* The first two bytes say how wide a unit is: a UTF-16 byte-order
+		 * mark, or "<" beside a NUL (never UTF-8), else bytes (UTF-8 and
+		 * Latin-1 are ASCII-compatible). */
+		size_t take = 0;
+		while (a->npending < 2 && take < n)
+			a->pending[a->npending++] = p[take++];
+		if (a->npending < 2)
+			return 0;
+		unsigned char first[2] = {a->pending[0], a->pending[1]};
+		a->npending = 0;
+		a->width = 1;
+		if ((first[0] == 0xff && first[1] == 0xfe) || (first[0] == '<' && first[1] == 0)) {
+			a->width = 2;
+		} else if ((first[0] == 0xfe && first[1] == 0xff) || (first[0] == 0 && first[1] == '<')) {
+			a->width = 2;
+			a->big_endian = 1;
+		}
+		if (attr_units(a, first, 2) < 0)
+			return -1;
+		p += take;
+		n -= take;
+	}
+	return attr_units(a, p, n);
+}
+
 struct source {
 	int fd;
 	const char *mem;
@@ -122,6 +247,7 @@ struct source {
 	size_t ntail;
 	int refused;
 	long line;               /* of the prolog, for the refusal message */
+	struct attr_scan at;     /* attributes per element, over the whole file */
 };
 
 static int scan_prolog(struct source *src, const char *buf, int n)
@@ -181,6 +307,8 @@ static int src_read(void *ctx, char *buf, int len)
 	}
 	if (src->in_prolog && scan_prolog(src, buf, n) < 0)
 		return -1;
+	if (attr_scan(&src->at, (const unsigned char *)buf, (size_t)n) < 0)
+		return -1;
 	return n;
 }
 
@@ -203,6 +331,7 @@ static int read_source(eu_apps *A, struct source *src, const char *name, eu_writ
 
 	src->in_prolog = 1;
 	src->line = 1;
+	src->at = (struct attr_scan){.line = 1};
 	A->refused = &src->refused;
 	xmlTextReaderPtr r = xmlReaderForIO(src_read, src_close, src, name, NULL, XML_OPTIONS);
 	if (!r) {
@@ -291,7 +420,12 @@ static int read_source(eu_apps *A, struct source *src, const char *name, eu_writ
 		}
 		if (p && root)
 			salvage(A, p, ctx, root, last_line, name, w, val, &warn, &status, &records);
-		eu_warn_at(name, 0, "not well-formed XML: %lu complete records were kept", records);
+		if (src->at.over_line)
+			eu_warn_at(name, src->at.over_line, "an element with more than %zu attributes (limit.xml_attributes "
+				   "in settings.csv): reading stopped there; %lu complete records were kept",
+				   eu_limit.xml_attributes, records);
+		else
+			eu_warn_at(name, 0, "not well-formed XML: %lu complete records were kept", records);
 		status = EU_EXIT_INPUT;
 	} else if (!p) {
 		eu_warn_at(name, 0, "no XML element found");
