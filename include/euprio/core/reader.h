@@ -69,6 +69,11 @@ unsigned long eu_reader_rows(const eu_reader *r);
 /* Bytes read from the input so far. */
 unsigned long long eu_reader_bytes(const eu_reader *r);
 
+/* The delimiter of a CSV text from its first bytes: ';' when its header
+ * (the first line that is not a '#' comment) holds more ';' than ',', as
+ * Danish Excel and --dialect excel-da write; else ','. */
+unsigned char eu_sniff_delim(const char *data, size_t len);
+
 /* Decodes Windows-1252 to UTF-8; out needs room for 3 * n bytes.  Returns
  * the bytes written.  Undefined bytes become U+FFFD. */
 size_t eu_cp1252_to_utf8(const unsigned char *in, size_t n, unsigned char *out);

@@ -4,13 +4,12 @@
 #define EUPRIO_RANK_H
 
 #include "euprio/core/buf.h"
+#include "euprio/core/labels.h"
 #include "euprio/core/words.h"
 #include "euprio/core/writer.h"
 #include "euprio/stream/stream.h"
 
 typedef struct eu_rank eu_rank;
-
-enum eu_lang { EU_LANG_DA = 0, EU_LANG_EN = 1 };
 
 /* Loads scoring.csv, principle_terms.csv, labels.csv, settings.csv. */
 eu_rank *eu_rank_load(const char *dir, enum eu_lang lang);
