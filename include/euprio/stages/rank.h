@@ -17,6 +17,10 @@ void eu_rank_free(eu_rank *R);
 
 /* Resolves the columns rank reads in a stream (absent ones read as ""). */
 void eu_rank_bind(eu_rank *R, const eu_stream *s);
+/* After eu_rank_bind: the number of stages whose columns rank relies on
+ * are absent from the stream (goal_count: euprio-goals; local_count:
+ * euprio-local), each told on stderr. */
+int eu_rank_missing_stages(const eu_rank *R);
 
 
 enum { EU_SUB_VALUE, EU_SUB_KNOWLEDGE, EU_SUB_COOPERATION, EU_SUB_PARTNERSHIPS,
