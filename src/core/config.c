@@ -35,28 +35,6 @@ const char *eu_config_dir(const char *opt)
 	return EUPRIO_DEFAULT_CONFIG;
 }
 
-static unsigned char sniff_delim(const char *data, size_t len)
-{
-	const char *nl;
-
-	/* Skip leading comment lines: the header decides. */
-	while (len && *data == '#' && (nl = memchr(data, '\n', len))) {
-		len -= (size_t)(nl + 1 - data);
-		data = nl + 1;
-	}
-	nl = memchr(data, '\n', len);
-	size_t n = nl ? (size_t)(nl - data) : len;
-	size_t commas = 0, semis = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (data[i] == ',')
-			commas++;
-		else if (data[i] == ';')
-			semis++;
-	}
-	return semis > commas ? ';' : ',';
-}
-
 int eu_table_load_mem(eu_table *t, const char *path, const char *data, size_t len,
 		      const char *const *required)
 {
@@ -66,7 +44,7 @@ int eu_table_load_mem(eu_table *t, const char *path, const char *data, size_t le
 
 	memset(t, 0, sizeof *t);
 	t->path = eu_xstrdup(path);
-	o.delim = sniff_delim(data, len);
+	o.delim = eu_sniff_delim(data, len);
 	o.check_utf8 = 1;
 	o.check_width = 0;
 	o.max_field = 1u << 20;

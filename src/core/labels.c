@@ -8,6 +8,11 @@
 #include "euprio/core/diag.h"
 #include "euprio/core/labels.h"
 
+const char *eu_lang_code(enum eu_lang lang)
+{
+	return lang == EU_LANG_EN ? "en" : "da";
+}
+
 int eu_labels_load(eu_labels *L, const char *dir, const char *lang, const char *const *need)
 {
 	static const char *const req[] = {"key", "da", "en", NULL};

@@ -643,3 +643,25 @@ unsigned long long eu_reader_bytes(const eu_reader *r)
 {
 	return r->bytes;
 }
+
+unsigned char eu_sniff_delim(const char *data, size_t len)
+{
+	const char *nl;
+
+	/* Skip leading comment lines: the header decides. */
+	while (len && *data == '#' && (nl = memchr(data, '\n', len))) {
+		len -= (size_t)(nl + 1 - data);
+		data = nl + 1;
+	}
+	nl = memchr(data, '\n', len);
+	size_t n = nl ? (size_t)(nl - data) : len;
+	size_t commas = 0, semis = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (data[i] == ',')
+			commas++;
+		else if (data[i] == ';')
+			semis++;
+	}
+	return semis > commas ? ';' : ',';
+}

@@ -6,7 +6,10 @@
 
 const char *const eu_tier_names[EU_NTIERS] = {"none", "fyn", "odense"};
 const char *const eu_decision_names[EU_NDECISIONS] = {"prioritise", "consider", "review", "reject"};
-const char *const eu_change_names[EU_NCHANGES] = {"new", "left", "decision", "score"};
+const char *const eu_change_names[EU_NCHANGES] = {
+	"new", "left", "decision", "score", "below_cost", "cost_covered", "deadline_soon",
+	"deadline_unreadable", "local_lost", "local_gained",
+};
 
 long eu_word_index(const char *const *names, size_t n, const char *s, size_t len)
 {

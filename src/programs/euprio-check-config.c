@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 	/* Each loader prints its own faults; load them all so one run shows
 	 * every fault in every table. */
 	bad |= eu_limits_load(dir, 1) != 0;
-	eu_local *L = eu_local_load(dir);
+	eu_local *L = eu_local_load(dir, EU_LANG_DA);
 	bad |= !L;
 	eu_local_free(L);
 	eu_goals *G = eu_goals_load(dir);

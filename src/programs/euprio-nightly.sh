@@ -113,7 +113,7 @@ else
 	( printf 'id,source\n'; echo 0 >"$tmp/st.apps" )
 fi |
 ( euprio-sdeo --append $listings 2>>"$tmp/sdeo.err"; echo $? >"$tmp/st.sdeo" ) |
-( euprio-local 2>>"$tmp/local.err"; echo $? >"$tmp/st.local" ) |
+( euprio-local --lang "$lang" 2>>"$tmp/local.err"; echo $? >"$tmp/st.local" ) |
 ( euprio-goals 2>>"$tmp/goals.err"; echo $? >"$tmp/st.goals" ) |
 ( euprio-rank --today "$today" --lang "$lang" --rejects "$tmp/rejected.csv" >"$tmp/candidates.csv" 2>>"$tmp/rank.err"; echo $? >"$tmp/st.rank" )
 
@@ -134,8 +134,11 @@ fi
 
 # 4. What changed since the last run.
 prev="$output/candidates-latest.csv"
-[ -e "$prev" ] || prev="$tmp/none.csv"
-euprio-changes "$prev" "$tmp/candidates.csv" >"$tmp/changes.csv" 2>>"$tmp/log" || {
+if [ -e "$prev" ] || [ -L "$prev" ]; then
+	euprio-changes "$prev" "$tmp/candidates.csv"
+else
+	euprio-changes --first-run "$tmp/candidates.csv"
+fi >"$tmp/changes.csv" 2>>"$tmp/log" || {
 	cat "$tmp/log" >>"$log"; die 4 "could not compare with the last run"; }
 
 # 5. The morning workbook, from the same three files.

@@ -92,7 +92,14 @@ void eu_names_add(eu_buf *b, const char *name, size_t len)
 {
 	if (b->len)
 		eu_buf_adds(b, "; ");
-	eu_buf_add(b, name, len);
+	/* A "; " inside a name would read as two names: it becomes ", ". */
+	const char *p = name, *end = name + len, *q;
+	while ((q = p < end ? memchr(p, ';', (size_t)(end - p)) : NULL)) {
+		eu_buf_add(b, p, (size_t)(q - p));
+		eu_buf_addc(b, q + 1 < end && q[1] == ' ' ? ',' : ';');
+		p = q + 1;
+	}
+	eu_buf_add(b, p, (size_t)(end - p));
 }
 
 int eu_names_next(eu_list_it *it, const char **name, size_t *len)
@@ -253,4 +260,39 @@ int eu_evidence_next(eu_evidence_it *it, eu_evidence_item *e)
 		it->p = next;
 		return 1;
 	}
+}
+
+/* A warning reads "column: 'text' is not what"; warnings are joined by
+ * "; ", which the quoted text may hold too, so the reader looks for the
+ * column's opening at the start or after a "; " and for the closing
+ * "' is not " after it, rather than splitting first. */
+void eu_warning_add(eu_buf *b, const char *col, const char *text, size_t len, const char *what)
+{
+	if (b->len)
+		eu_buf_adds(b, "; ");
+	eu_buf_adds(b, col);
+	eu_buf_adds(b, ": '");
+	eu_buf_add(b, text, len);
+	eu_buf_adds(b, "' is not ");
+	eu_buf_adds(b, what);
+}
+
+int eu_warning_text(const char *s, size_t len, const char *col, const char **text, size_t *tlen)
+{
+	size_t cl = strlen(col);
+	const char *end = s + len;
+
+	for (const char *p = s; p + cl + 3 <= end; p++) {
+		if (p != s && !(p - s >= 2 && p[-2] == ';' && p[-1] == ' '))
+			continue;
+		if (memcmp(p, col, cl) != 0 || memcmp(p + cl, ": '", 3) != 0)
+			continue;
+		const char *t = p + cl + 3, *close = find(t, end, "' is not ", 9);
+		if (!close)
+			return 0;
+		*text = t;
+		*tlen = (size_t)(close - t);
+		return 1;
+	}
+	return 0;
 }

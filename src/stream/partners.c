@@ -119,3 +119,30 @@ void eu_partner_encode(eu_buf *b, const char *const v[EU_P_NATTR])
 		}
 	}
 }
+
+int eu_partners_display(eu_buf *out, const char *s, size_t len)
+{
+	eu_partners ps = EU_PARTNERS_INIT;
+	const char *err;
+
+	if (eu_partners_decode(&ps, s, len, &err) < 0) {
+		eu_partners_free(&ps);
+		return -1;
+	}
+	for (size_t i = 0; i < ps.n; i++) {
+		const eu_partner *p = &ps.p[i];
+		if (i)
+			eu_buf_addc(out, '\n');
+		eu_buf_add(out, p->a[EU_P_NAME], p->len[EU_P_NAME]);
+		if (p->len[EU_P_CITY] || p->len[EU_P_COUNTRY]) {
+			eu_buf_adds(out, " (");
+			eu_buf_add(out, p->a[EU_P_CITY], p->len[EU_P_CITY]);
+			if (p->len[EU_P_CITY] && p->len[EU_P_COUNTRY])
+				eu_buf_adds(out, ", ");
+			eu_buf_add(out, p->a[EU_P_COUNTRY], p->len[EU_P_COUNTRY]);
+			eu_buf_addc(out, ')');
+		}
+	}
+	eu_partners_free(&ps);
+	return 0;
+}

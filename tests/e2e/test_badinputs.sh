@@ -134,8 +134,12 @@ bad "goal term with invalid UTF-8" 2 "goal_terms.csv:" "0 0" euprio-goals -c "$T
 # --- faults: a full disk for every stage's output, and a reader that goes
 # away (closed stdout) ends a stage quietly instead of hanging.
 if [ -w /dev/full ]; then
+	# euprio-rank refuses a stream the local and goals stages have not seen.
+	euprio-local "$SAMPLES/records.csv" 2>/dev/null | euprio-goals >"$T/scored.csv" 2>/dev/null
 	for stage in euprio-cat euprio-local euprio-goals "euprio-rank --today 2025-03-01 -r $T/rej.csv" euprio-sdeo; do
-		set +e; timeout 20 sh -c "$stage '$SAMPLES/records.csv' >/dev/full" 2>"$T/err"; st=$?; set -e
+		in="$SAMPLES/records.csv"
+		case "$stage" in euprio-rank*) in="$T/scored.csv" ;; esac
+		set +e; timeout 20 sh -c "$stage '$in' >/dev/full" 2>"$T/err"; st=$?; set -e
 		[ "$st" -eq 4 ] && pass || fail "$stage to a full disk: exit $st, expected 4"
 		contains "$T/err" "No space left on device" "$stage names the full disk"
 	done

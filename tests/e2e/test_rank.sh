@@ -36,4 +36,34 @@ expect_status 2 euprio-rank "$T/in.csv"
 contains "$T/err" "--rejects FILE is required" "rejects required"
 expect_status 2 euprio-rank --today 2025-02-30 -r "$T/rej.csv" "$T/in.csv"
 contains "$T/err" "--today wants a date" "bad --today"
+
+# A stream the goals and local stages have not seen is refused, not
+# rejected NO_GOAL record by record.
+expect_status 2 euprio-rank --today 2025-03-01 -r "$T/rej.csv" "$SAMPLES/records.csv"
+contains "$T/err" "no goal_count column: run euprio-goals before euprio-rank" "missing goals stage named"
+contains "$T/err" "no local_count column: run euprio-local before euprio-rank" "missing local stage named"
+[ ! -s "$T/out" ] && pass || fail "refused run wrote candidates"
+
+# Time: an ERDF project that ended is rejected ENDED, one running is
+# review; an unreadable deadline (as euprio-sdeo leaves it: empty, with a
+# warning) is flagged and never prioritised.
+{
+	echo 'id,status,title,deadline,start_date,end_date,warnings,goals,goal_count,goal_strength,goal_evidence,local_count,local_tier,local_types,partners,eu_grant_eur,own_cost_eur'
+	printf 'ERDF-06a0457e,,Robots at Play,,2008-03-14,2010-07-31,,G9,1,G9:1,G9: robot (title),1,odense,research,"%b",100000,1000
+' "$P"
+	printf 'ERDF-RUN,,Robots running,,2024-01-01,2026-12-31,,G9,1,G9:1,G9: robot (title),1,odense,research,"%b",100000,1000
+' "$P"
+	printf "SDEO-2025-060,Åben,Kunstig intelligens,,,,deadline: '01-13-2025' is not a date,G9,1,G9:1,G9: robot (title),1,odense,research,"%%b",100000,1000
+" "$P"
+} >"$T/time.csv"
+expect_status 0 euprio-rank --today 2025-03-01 -r "$T/rej.csv" "$T/time.csv"
+contains "$T/rej.csv" "ENDED,Projektet sluttede 2010-07-31,ERDF-06a0457e" "ended project rejected ENDED"
+contains "$T/rej.csv" '"SDU (Odense M, DK)"' "rejects show partners as the candidates do"
+contains "$T/out" "review," "running project is review"
+contains "$T/out" "bør vurderes: projektet kører til 2026-12-31" "running reason"
+mlr --icsv --ocsv filter '$id == "SDEO-2025-060"' "$T/out" >"$T/unreadable.csv"
+contains "$T/unreadable.csv" "fristen '01-13-2025' kan ikke læses" "unreadable deadline in the reason"
+contains "$T/unreadable.csv" "DEADLINE_UNREADABLE" "unreadable deadline flag"
+lacks "$T/unreadable.csv" "ingen frist" "an unreadable deadline is not 'no deadline'"
+lacks "$T/unreadable.csv" "prioritise" "an unreadable deadline is never prioritised"
 finish

@@ -51,6 +51,47 @@ static void test_names(void **s)
 	assert_int_equal(len, 19);
 	assert_memory_equal(n, "Odense Robotics;ApS", 19);
 	assert_false(eu_names_next(&it, &n, &len));
+	/* A "; " inside a name would split it: the writer folds it to ", ". */
+	eu_buf_clear(&b);
+	eu_names_add(&b, "Ærø Erhvervsråd; Svendborg Kommune", strlen("Ærø Erhvervsråd; Svendborg Kommune"));
+	eu_names_add(&b, "x;", 2);
+	assert_string_equal(b.p, "Ærø Erhvervsråd, Svendborg Kommune; x;");
+	eu_list_begin(&it, b.p, b.len);
+	assert_true(eu_names_next(&it, &n, &len));
+	assert_true(eu_names_next(&it, &n, &len));
+	assert_memory_equal(n, "x;", 2);
+	assert_false(eu_names_next(&it, &n, &len));
+	eu_buf_free(&b);
+}
+
+/* Warnings as the sources write them (listings: "col: 'v' is not what";
+ * apps the same): rank finds an unreadable deadline's text in them. */
+static void test_warnings(void **s)
+{
+	(void)s;
+	eu_buf b = EU_BUF_INIT;
+	const char *t;
+	size_t n;
+	eu_warning_add(&b, "total_eur", "ca. 2 mio", 9, "an amount");
+	eu_warning_add(&b, "deadline", "31-02-2025", 10, "a date");
+	assert_string_equal(b.p, "total_eur: 'ca. 2 mio' is not an amount; deadline: '31-02-2025' is not a date");
+	assert_true(eu_warning_text(b.p, b.len, "deadline", &t, &n));
+	assert_int_equal(n, 10);
+	assert_memory_equal(t, "31-02-2025", 10);
+	assert_true(eu_warning_text(b.p, b.len, "total_eur", &t, &n));
+	assert_memory_equal(t, "ca. 2 mio", 9);
+	assert_false(eu_warning_text(b.p, b.len, "eu_grant_eur", &t, &n));
+	/* The quoted text may hold the separator; a column whose name ends
+	 * another's is not it. */
+	const char *w = "old_deadline: 'x' is not a date; deadline: '1. maj; 2025' is not a date";
+	assert_true(eu_warning_text(w, strlen(w), "deadline", &t, &n));
+	assert_int_equal(n, 12);
+	assert_memory_equal(t, "1. maj; 2025", 12);
+	const char *apps = "deadline: 'soon' is not a date; eu_grant_eur: 'n/a' is not an amount";
+	assert_true(eu_warning_text(apps, strlen(apps), "deadline", &t, &n));
+	assert_memory_equal(t, "soon", 4);
+	assert_false(eu_warning_text("", 0, "deadline", &t, &n));
+	assert_false(eu_warning_text("deadline: 'unterminated", 23, "deadline", &t, &n));
 	eu_buf_free(&b);
 }
 
@@ -130,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_strengths),
 		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_warnings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,7 @@
-/* Unit tests for local anchoring (src/lib/local.c) against the shipped
- * policy in config/, and a real-data check on CORDIS participants. */
+/* Unit tests for local anchoring (src/stages/local/) against the shipped
+ * policy in config/, on partners written the way the real exports write
+ * them (ERDF partner cells, CORDIS participants, SDEO sheets), and
+ * real-data checks on CORDIS participants and PostNord's town list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,8 @@
 #include <cmocka.h>
 
 #include "euprio/stages/local.h"
+#include "euprio/core/diag.h"
+#include "euprio/core/hash.h"
 #include "euprio/core/reader.h"
 #include "euprio/core/text.h"
 
@@ -19,7 +23,7 @@ static eu_local *L;
 static int setup(void **s)
 {
 	(void)s;
-	L = eu_local_load(SRCDIR "/config");
+	L = eu_local_load(SRCDIR "/config", EU_LANG_EN);
 	return L ? 0 : -1;
 }
 
@@ -180,16 +184,343 @@ static void test_record(void **s)
 			 "Odense Kommune\t\tpublic\tpartner\t5000\tOdense C\tDK\n"
 			 "Acme A/S\t\tbusiness\tpartner\t5600\tFaaborg\tDK\n"
 			 "Stadt Schwerin\t\tpublic\tpartner\t\tSchwerin\tDE";
-	assert_int_equal(eu_local_record(L, ps, strlen(ps), &r, &err), 0);
+	assert_int_equal(eu_local_record(L, ps, strlen(ps), NULL, &r, &err), 0);
 	assert_int_equal(r.count, 2);
 	assert_int_equal(r.tier, EU_TIER_ODENSE);
-	assert_string_equal(r.partners.p, "SDU; Acme A/S");
+	assert_string_equal(r.partners.p, "Syddansk Universitet; Acme A/S");
 	assert_string_equal(r.types.p, "business;research");
 	assert_string_equal(r.twins.p, "Schwerin");
 	assert_non_null(strstr(r.evidence.p, "Acme A/S: postcode 5600"));
 	const char *bad = "a\tb\tc\td\te\tf\tg\th";
-	assert_int_equal(eu_local_record(L, bad, strlen(bad), &r, &err), -1);
+	assert_int_equal(eu_local_record(L, bad, strlen(bad), NULL, &r, &err), -1);
 	eu_local_result_free(&r);
+}
+
+/* One record's local columns, with what euprio-local would say on stderr
+ * (where set) in *said. */
+static int record(const char *partners, const char *where, eu_local_result *r, char **said)
+{
+	const char *err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	eu_diag = f;
+	int rc = eu_local_record(L, partners, strlen(partners), where, r, &err);
+	eu_diag = NULL;
+	fclose(f);
+	if (said)
+		*said = buf;
+	else
+		free(buf);
+	return rc;
+}
+
+/* The tier is the strongest the registry, the postcode and the town
+ * support, not the first rule that fires (#19: Erhvervshus Fyn at 5230,
+ * Energi Fyn at 5220 are in Odense though the registry says fyn). */
+static void test_strongest_evidence(void **s)
+{
+	(void)s;
+	char ev[300];
+	assert_int_equal(judge(mk("Erhvervshus Fyn", "", "public", "5230", "Odense M", "DK"), ev, sizeof ev, NULL), EU_TIER_ODENSE);
+	assert_string_equal(ev, "registry, postcode 5230");
+	assert_int_equal(judge(mk("Energi Fyn A/S", "", "", "5220", "Odense SØ", "DK"), ev, sizeof ev, NULL), EU_TIER_ODENSE);
+	assert_string_equal(ev, "registry, postcode 5220");
+	/* No address: the registry's tier. */
+	assert_int_equal(judge(mk("Erhvervshus Fyn", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_FYN);
+	assert_string_equal(ev, "registry");
+	/* A town with a postcode PostNord does not list: FP3's ODENSE STEEL
+	 * SHIPYARD at "5100 ODENSE C" (the old box code) is in Odense. */
+	assert_int_equal(judge(mk("ODENSE STEEL SHIPYARD LTD", "", "", "5100", "ODENSE C", "DK"), ev, sizeof ev, NULL), EU_TIER_ODENSE);
+	assert_string_equal(ev, "postcode 5100, city ODENSE C");
+	/* CORDIS's company code 5239 ODENSE M: on Funen, no conflict. */
+	assert_int_equal(judge(mk("FORENINGEN ODENSE ROBOTICS", "", "OTH", "5239", "ODENSE M", "DK"), ev, sizeof ev, NULL), EU_TIER_ODENSE);
+	assert_null(strstr(ev, "conflict"));
+	/* A Funen postcode and another Funen town: the stronger. */
+	assert_int_equal(judge(mk("Firm", "", "", "5700", "Odense", "DK"), ev, sizeof ev, NULL), EU_TIER_ODENSE);
+}
+
+/* A registry actor at an address off Funen (ERDF 2007-13 writes the lead
+ * without a country: SDU at Alsion 2, 6400 Sønderborg): counted at the
+ * registry's tier, the conflict in the evidence and told once per actor
+ * and site in a run, with where the record came from. */
+static void test_conflict_told_once(void **s)
+{
+	(void)s;
+	char ev[300];
+	assert_int_equal(judge(mk("Syddansk Universitet", "29283958", "", "6400", "Sønderborg", ""), ev, sizeof ev, NULL), EU_TIER_ODENSE);
+	assert_string_equal(ev, "id 29283958, conflict: postcode 6400 is not on Funen");
+	/* Abroad by its country, but the registry knows its id. */
+	assert_int_equal(judge(mk("SDU", "29283958", "", "", "", "SE"), ev, sizeof ev, NULL), EU_TIER_ODENSE);
+	assert_string_equal(ev, "id 29283958, conflict: the country is SE");
+	/* A town on Funen, a Danish postcode off it. */
+	assert_int_equal(judge(mk("Acme ApS", "", "", "8000", "Odense", "DK"), ev, sizeof ev, NULL), EU_TIER_ODENSE);
+	assert_string_equal(ev, "city Odense, conflict: postcode 8000 is not on Funen");
+	/* Off Funen and nothing else: not local, nothing to tell. */
+	assert_int_equal(judge(mk("Acme ApS", "", "", "8000", "Aarhus C", "DK"), ev, sizeof ev, NULL), EU_TIER_NONE);
+
+	eu_local *fresh = eu_local_load(SRCDIR "/config", EU_LANG_EN);
+	eu_local *keep = L;
+	L = fresh;
+	eu_local_result r = {0};
+	char *said;
+	const char *p1 = "Syddansk Universitet\t29283958\t\tcoordinator\t6400\tSønderborg\t\n"
+			 "Ærø Erhvervsråd\t\t\tpartner\t\t\t";
+	assert_int_equal(record(p1, "ERDF_Denmark_2007-2013.csv:264", &r, &said), 0);
+	assert_non_null(strstr(said, "ERDF_Denmark_2007-2013.csv:264: 'Syddansk Universitet' is odense in local_actors.csv"));
+	assert_non_null(strstr(said, "add 6400 to the actor's not_local_postcodes"));
+	assert_non_null(strstr(r.evidence.p, "Syddansk Universitet: id 29283958, conflict: postcode 6400 is not on Funen"));
+	free(said);
+	/* The same actor at the same site again, spelt otherwise: silent. */
+	assert_int_equal(record("SDU\t\t\tpartner\t6400\tSønderborg\tDK", "x.csv:9", &r, &said), 0);
+	assert_string_equal(said, "");
+	free(said);
+	/* Another site of the same actor is another decision for staff. */
+	assert_int_equal(record("Syddansk Universitet\t29283958\t\tcoordinator\t6000\tKolding\t", "x.csv:10", &r, &said), 0);
+	assert_non_null(strstr(said, "x.csv:10: 'Syddansk Universitet'"));
+	assert_non_null(strstr(said, "6000"));
+	free(said);
+	/* Without a where, nothing is said. */
+	eu_local_free(fresh);
+	L = eu_local_load(SRCDIR "/config", EU_LANG_EN);
+	assert_int_equal(record(p1, NULL, &r, &said), 0);
+	assert_string_equal(said, "");
+	free(said);
+	eu_local_free(L);
+	L = keep;
+	eu_local_result_free(&r);
+}
+
+/* Staff decide in the registry: a site listed in not_local_postcodes is
+ * not local by the registry. */
+static void test_not_local_site(void **s)
+{
+	(void)s;
+	char dir[] = "/tmp/euprio-test-local.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char cmd[512];
+	/* The column is optional: a registry without it still loads. */
+	snprintf(cmd, sizeof cmd, "cp %s/config/*.csv %s/ && sed -i 's/,not_local_postcodes$//' %s/local_actors.csv "
+		 "&& ! grep -q not_local_postcodes, %s/local_actors.csv", SRCDIR, dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	eu_local *T0 = eu_local_load(dir, EU_LANG_EN);
+	assert_non_null(T0);
+	eu_local_free(T0);
+	snprintf(cmd, sizeof cmd, "cp %s/config/local_actors.csv %s/ && sed -i '/^Syddansk Universitet,/s/$/,6400|6000/' "
+		 "%s/local_actors.csv", SRCDIR, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	eu_local *T = eu_local_load(dir, EU_LANG_EN);
+	assert_non_null(T);
+	eu_partner p = mk("Syddansk Universitet", "29283958", "", "6400", "Sønderborg", "");
+	eu_buf b = EU_BUF_INIT;
+	const char *type;
+	assert_int_equal(eu_local_judge(T, &p, &b, &type), EU_TIER_NONE);
+	p = mk("Syddansk Universitet", "29283958", "", "5230", "Odense M", "");
+	assert_int_equal(eu_local_judge(T, &p, &b, &type), EU_TIER_ODENSE);
+	p = mk("Universal Robots", "", "", "", "", "DK");
+	assert_int_equal(eu_local_judge(T, &p, &b, &type), EU_TIER_ODENSE);
+	eu_buf_free(&b);
+	eu_local_free(T);
+	/* A postcode that is not four digits is a fault of the table. */
+	snprintf(cmd, sizeof cmd, "sed -i 's/6400|6000/64OO/' %s/local_actors.csv", dir);
+	assert_int_equal(system(cmd), 0);
+	char *buf = NULL;
+	size_t len = 0;
+	eu_diag = open_memstream(&buf, &len);
+	T = eu_local_load(dir, EU_LANG_EN);
+	fclose(eu_diag);
+	eu_diag = NULL;
+	assert_null(T);
+	assert_non_null(strstr(buf, "local_actors.csv:"));
+	assert_non_null(strstr(buf, "'64OO' is not a four-digit postcode"));
+	free(buf);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* One actor counts once (#19: "SDU" and "Syddansk Universitet, Det
+ * Sundhedsvidenskabelige Fakultet" are one; SDEO-2025-060, ERDF "Robots at
+ * Play"), its lines listed together in the evidence; a name repeated
+ * (folded, legal form dropped) likewise; actors in Odense and elsewhere on
+ * Funen are counted apart. */
+static void test_actors_counted_once(void **s)
+{
+	(void)s;
+	eu_local_result r = {0};
+	const char *sdu = "SDU\t\t\tpartner\t\t\t\n"
+			  "Syddansk Universitet, Det Sundhedsvidenskabelige Fakultet\t\tresearch\tpartner\t5000\tOdense C\tDK\n"
+			  "Mærsk Mc-Kinney Møller Instituttet\t\t\tpartner\t\t\t\n"
+			  "Odense Kommune\t35209115\tpublic\tpartner\t5000\tOdense C\tDK";
+	assert_int_equal(record(sdu, NULL, &r, NULL), 0);
+	assert_int_equal(r.count, 1);
+	assert_string_equal(r.partners.p, "Syddansk Universitet");
+	assert_string_equal(r.evidence.p,
+		"Syddansk Universitet: SDU (alias SDU) + Syddansk Universitet, Det Sundhedsvidenskabelige "
+		"Fakultet (registry, postcode 5000) + Mærsk Mc-Kinney Møller Instituttet (alias Mærsk Mc-Kinney "
+		"Møller Instituttet)");
+	assert_string_equal(r.tiers.p, "odense:1");
+	/* CORDIS repeats a participant; the names fold to one. */
+	const char *cab = "CABINPLANT A/S\t889054180\tPRC\tparticipant\t5683\tHAARBY\tDK\n"
+			  "Cabinplant\t\tPRC\tparticipant\t\t\tDK\n"
+			  "Tampere University\t\tHES\tcoordinator\t\tTampere\tFI";
+	assert_int_equal(record(cab, NULL, &r, NULL), 0);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.tier, EU_TIER_FYN);
+	assert_string_equal(r.partners.p, "CABINPLANT A/S");
+	assert_string_equal(r.types.p, "business");
+	assert_string_equal(r.twins.p, "Tampere");
+	/* ERDF 2014-20 "Kreativitet & Iværksætteri": Svendborg Kommune leads
+	 * at 5700, SDU by the registry: one in Odense, one on Funen. */
+	const char *ki = "Svendborg Kommune\t\t\tcoordinator\t5700\tSvendborg\tDK\n"
+			 "Syddansk Universitet.\t\t\tpartner\t\t\t\n"
+			 "Vejle Kommune.\t\t\tpartner\t\t\t\n"
+			 "Fonden Business Kolding\t\t\tpartner\t\t\t";
+	assert_int_equal(record(ki, NULL, &r, NULL), 0);
+	assert_int_equal(r.count, 2);
+	assert_int_equal(r.tier, EU_TIER_ODENSE);
+	assert_string_equal(r.partners.p, "Svendborg Kommune; Syddansk Universitet");
+	assert_string_equal(r.tiers.p, "odense:1;fyn:1");
+	assert_string_equal(r.evidence.p, "Svendborg Kommune: postcode 5700; Syddansk Universitet: registry");
+	eu_local_result_free(&r);
+}
+
+/* Two local lines of one record that share a memo slot: the second takes
+ * the slot, and the first's evidence must survive it. */
+static void test_memo_collision_in_a_record(void **s)
+{
+	(void)s;
+	char a[64], b[64], line[128];
+	snprintf(a, sizeof a, "Firm 0");
+	size_t n = (size_t)snprintf(line, sizeof line, "%s%c%c%c%c5700%cSvendborg%cDK", a, 0, 0, 0, 0, 0, 0);
+	uint64_t want = eu_fnv64(line, n, EU_FNV64_SEED) % 4096;
+	int found = 0;
+	for (int i = 1; i < 1000000 && !found; i++) {
+		snprintf(b, sizeof b, "Firm %d", i);
+		n = (size_t)snprintf(line, sizeof line, "%s%c%c%c%c5000%cOdense C%cDK", b, 0, 0, 0, 0, 0, 0);
+		found = eu_fnv64(line, n, EU_FNV64_SEED) % 4096 == want;
+	}
+	assert_true(found);
+	char ps[256];
+	snprintf(ps, sizeof ps, "%s\t\t\tpartner\t5700\tSvendborg\tDK\n%s\t\t\tpartner\t5000\tOdense C\tDK", a, b);
+	eu_local_result r = {0};
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(record(ps, NULL, &r, NULL), 0);
+		assert_int_equal(r.count, 2);
+		char want_ev[256];
+		snprintf(want_ev, sizeof want_ev, "%s: postcode 5700; %s: postcode 5000", a, b);
+		assert_string_equal(r.evidence.p, want_ev);
+		assert_string_equal(r.tiers.p, "odense:1;fyn:1");
+	}
+	eu_local_result_free(&r);
+}
+
+/* A partner without an address whose name holds a Funen town or
+ * municipality as a whole word (#19: real ERDF partners) is placed there;
+ * Odense is the odense tier, the rest of Funen fyn. */
+static void test_places_in_names(void **s)
+{
+	(void)s;
+	char ev[300];
+	assert_int_equal(judge(mk("Odense Fagskole.", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_ODENSE);
+	assert_string_equal(ev, "the name mentions Odense");
+	assert_int_equal(judge(mk("Svendborg Erhvervsskole.", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_FYN);
+	assert_string_equal(ev, "the name mentions Svendborg");
+	assert_int_equal(judge(mk("Middelfart Erhvervsråd", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_FYN);
+	assert_int_equal(judge(mk("Faaborg-Midtfyn Erhvervsråd.", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_FYN);
+	assert_string_equal(ev, "the name mentions Faaborg-Midtfyn");
+	assert_int_equal(judge(mk("Ærø Erhvervsråd", "", "", "", "", "DK"), ev, sizeof ev, NULL), EU_TIER_FYN);
+	assert_int_equal(judge(mk("AMU Fyn.", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_FYN);
+	assert_int_equal(judge(mk("Sydfyns Fri Fagskole S/I.", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_FYN);
+	assert_int_equal(judge(mk("NORDFYNS KOMMUNE", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_FYN);
+	/* An unsplit cell naming several: all listed, the best tier. */
+	assert_int_equal(judge(mk("Ærø Erhvervsråd. Svendborg Kommune,. Odense Fagskole", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_ODENSE);
+	assert_string_equal(ev, "the name mentions Svendborg, Odense, Ærø");
+	/* Whole words only, and towns elsewhere are not Funen. */
+	assert_int_equal(judge(mk("Odenseby Consult", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_NONE);
+	assert_int_equal(judge(mk("Svendborgvej Auto", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_NONE);
+	assert_int_equal(judge(mk("Grindsted Landbrugsskole", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_NONE);
+	assert_int_equal(judge(mk("Vejle Kommune.", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_NONE);
+	/* Only without an address, and only at home or without a country. */
+	assert_int_equal(judge(mk("Svendborg Erhvervsskole", "", "", "8000", "Aarhus C", "DK"), ev, sizeof ev, NULL), EU_TIER_NONE);
+	assert_int_equal(judge(mk("Odense Fagskole", "", "", "", "Vejle", "DK"), ev, sizeof ev, NULL), EU_TIER_NONE);
+	assert_int_equal(judge(mk("Middelfart Trading AB", "", "", "", "", "SE"), ev, sizeof ev, NULL), EU_TIER_NONE);
+	/* The municipality itself stays excluded; another Funen municipality
+	 * is an actor on Funen. */
+	assert_int_equal(judge(mk("Odense Kommune", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_SELF);
+	assert_int_equal(judge(mk("Svendborg Kommune", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_FYN);
+	/* A name that misleads (place_exceptions.csv). */
+	assert_int_equal(judge(mk("Odense Lufthavn", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_FYN);
+	assert_string_equal(ev, "the name Odense Lufthavn (place_exceptions.csv)");
+	/* A registry actor named after Odense is the registry's, read once. */
+	assert_int_equal(judge(mk("Odense Robotics", "", "", "", "", ""), ev, sizeof ev, NULL), EU_TIER_ODENSE);
+	assert_string_equal(ev, "registry");
+}
+
+/* The evidence in Danish, as the nightly run writes it by default. */
+static void test_danish_evidence(void **s)
+{
+	(void)s;
+	eu_local *D = eu_local_load(SRCDIR "/config", EU_LANG_DA);
+	assert_non_null(D);
+	eu_partner p = mk("Svendborg Erhvervsskole", "", "", "", "", "");
+	eu_buf b = EU_BUF_INIT;
+	const char *type;
+	assert_int_equal(eu_local_judge(D, &p, &b, &type), EU_TIER_FYN);
+	assert_string_equal(b.p, "navnet nævner Svendborg");
+	eu_buf_clear(&b);
+	p = mk("SDU", "29283958", "", "6400", "Sønderborg", "");
+	assert_int_equal(eu_local_judge(D, &p, &b, &type), EU_TIER_ODENSE);
+	assert_string_equal(b.p, "id 29283958, modstrid: postnummer 6400 er ikke fynsk");
+	eu_buf_free(&b);
+	eu_local_free(D);
+}
+
+/* Real data: every town of the ten Funen municipalities in PostNord's
+ * list, and every municipality's name, is in places.csv at the tier its
+ * postcodes give (gen-postcodes.sh keeps the two tables consistent). */
+static void test_postnord_towns(void **s)
+{
+	(void)s;
+	const char *path = SHARED_DATA "/dk-postnumre-postnord-2020/postals.csv";
+	eu_reader_opts o = {.delim = ';', .check_utf8 = 1};
+	eu_reader *r = eu_reader_open(path, &o);
+	if (!r) {
+		printf("skip: %s not found (shared real data absent)\n", path);
+		skip();
+	}
+	assert_non_null(eu_reader_header(r));
+	static const int funen[] = {410, 420, 430, 440, 450, 461, 479, 480, 482, 492};
+	eu_row row;
+	int towns = 0;
+	while (eu_reader_next(r, &row) == 1) {
+		int k = atoi(row.f[2]), on = 0;
+		for (size_t i = 0; i < sizeof funen / sizeof *funen; i++)
+			on |= funen[i] == k;
+		if (!on)
+			continue;
+		char ev[300];
+		/* The town as a partner's city, without a postcode. */
+		int t = judge(mk("Firm", "", "", "", row.f[5], "DK"), ev, sizeof ev, NULL);
+		if (t <= EU_TIER_NONE)
+			fail_msg("PostNord town %s (%s, kommune %d) is not in places.csv", row.f[5], row.f[4], k);
+		if (k == 461 && !strncmp(row.f[5], "Odense", 6) && t != EU_TIER_ODENSE)
+			fail_msg("%s should be odense", row.f[5]);
+		if (k != 461 && t == EU_TIER_ODENSE && strncmp(row.f[5], "Odense", 6))
+			fail_msg("%s (kommune %d) should be fyn", row.f[5], k);
+		/* The municipality named in a partner's name. */
+		char muni[128];
+		snprintf(muni, sizeof muni, "%s Erhvervsråd", row.f[3]);
+		char *kw = strstr(muni, " Kommune");
+		if (kw)
+			memmove(kw, kw + 8, strlen(kw + 8) + 1);
+		t = judge(mk(muni, "", "", "", "", ""), ev, sizeof ev, NULL);
+		if (t != (k == 461 ? EU_TIER_ODENSE : EU_TIER_FYN))
+			fail_msg("'%s': tier %d", muni, t);
+		towns++;
+	}
+	eu_reader_close(r);
+	printf("PostNord: %d Funen town rows placed\n", towns);
+	assert_true(towns > 90);
 }
 
 /* Real data: every Danish CORDIS participant with a 5xxx postcode or an
@@ -261,6 +592,14 @@ int main(void)
 		cmocka_unit_test(test_city_names),
 		cmocka_unit_test(test_twin_spellings),
 		cmocka_unit_test(test_record),
+		cmocka_unit_test(test_strongest_evidence),
+		cmocka_unit_test(test_conflict_told_once),
+		cmocka_unit_test(test_not_local_site),
+		cmocka_unit_test(test_actors_counted_once),
+		cmocka_unit_test(test_memo_collision_in_a_record),
+		cmocka_unit_test(test_places_in_names),
+		cmocka_unit_test(test_danish_evidence),
+		cmocka_unit_test(test_postnord_towns),
 		cmocka_unit_test(test_cordis_dk),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

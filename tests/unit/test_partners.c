@@ -90,6 +90,24 @@ static void test_attr_index(void **s)
 	assert_int_equal(eu_pattr_index(""), -1);
 }
 
+/* The one display both of euprio-rank's files use: "Name (City, CC)". */
+static void test_display(void **s)
+{
+	(void)s;
+	eu_buf b = EU_BUF_INIT;
+	const char *f = "Syddansk Universitet\t29283958\tresearch\tcoordinator\t5230\tOdense M\tDK\n"
+			"Tampere University\t\t\tpartner\t\t\tFI\n"
+			"Odense Fagskole.\t\t\tpartner\t\t\t\n"
+			"Stadt Schwerin\t\tpublic\tpartner\t\tSchwerin\t";
+	assert_int_equal(eu_partners_display(&b, f, strlen(f)), 0);
+	assert_string_equal(b.p, "Syddansk Universitet (Odense M, DK)\nTampere University (FI)\n"
+				 "Odense Fagskole.\nStadt Schwerin (Schwerin)");
+	eu_buf_clear(&b);
+	assert_int_equal(eu_partners_display(&b, "a\tb\tc\td\te\tf\tg\th", 15), -1);
+	assert_int_equal(b.len, 0);
+	eu_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -97,6 +115,7 @@ int main(void)
 		cmocka_unit_test(test_separators_folded),
 		cmocka_unit_test(test_decode_errors),
 		cmocka_unit_test(test_attr_index),
+		cmocka_unit_test(test_display),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

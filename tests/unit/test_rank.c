@@ -8,17 +8,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "euprio/stages/rank.h"
+#include "euprio/core/diag.h"
 #include "euprio/core/values.h"
 
 static const char *cols[] = {
 	"id", "status", "deadline", "programme", "call_id", "title", "summary", "keywords",
 	"goals", "goal_count", "goal_strength", "goal_evidence", "local_count", "local_tier",
 	"local_types", "twin_cities", "partners", "odense_role", "eu_grant_eur", "own_cost_eur",
-	"sdeo_id", "reject_reason",
+	"sdeo_id", "reject_reason", "start_date", "end_date", "warnings", "local_tier_counts",
 };
 #define NC (sizeof cols / sizeof *cols)
 
@@ -328,6 +330,243 @@ static void test_points_from_goals_stage(void **s)
 	eu_stream_close(&S2);
 }
 
+/* Time: a project whose end date has passed is not a candidate (#19: ERDF
+ * projects that ended in 2010-2020 came out "prioritise ... ingen frist");
+ * it is rejected for that, before any other reason, whatever its status
+ * says; a project running now is reviewed. */
+static void test_ended_and_running(void **s)
+{
+	(void)s;
+	eu_rank_out o = {0};
+	/* ERDF 2007-13 "Robots at Play": 2008-03-14 to 2010-07-31, no deadline. */
+	struct rec *x = base();
+	set(x, "status", "");
+	set(x, "deadline", "");
+	set(x, "start_date", "2008-03-14");
+	set(x, "end_date", "2010-07-31");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_REJECT);
+	assert_string_equal(o.reject_code, "ENDED");
+	assert_string_equal(o.reject_reason.p, "Projektet sluttede 2010-07-31");
+	eval(R_en, x, &o);
+	assert_string_equal(o.reject_reason.p, "The project ended on 2010-07-31");
+	/* Before the content gates: a finished project without a local
+	 * partner is ENDED, not NO_LOCAL_PARTNER (Lollandsprojektet). */
+	set(x, "local_count", "0");
+	set(x, "goal_count", "0");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "ENDED");
+	/* A stale "running" status does not keep a finished project. */
+	set(x, "status", "running");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "ENDED");
+	/* A closed status is said first. */
+	set(x, "status", "Lukket");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "CLOSED");
+	/* The end date today still runs. */
+	x = base();
+	set(x, "deadline", "");
+	set(x, "start_date", "2024-01-01");
+	set(x, "end_date", "2025-03-01");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_REVIEW);
+	assert_non_null(strstr(o.reasons.p, "bør vurderes: projektet kører til 2025-03-01"));
+	/* Running, good score: review all the same (not an opportunity). */
+	set(x, "end_date", "2027-06-30");
+	eval(R_en, x, &o);
+	assert_int_equal(o.decision, EU_DEC_REVIEW);
+	assert_true(o.score >= 55);
+	assert_true(strncmp(o.reasons.p, "to be reviewed: the project runs until 2027-06-30; Goals", 56) == 0);
+	/* Running and below cost: both said. */
+	set(x, "own_cost_eur", "9000000");
+	eval(R_en, x, &o);
+	assert_int_equal(o.decision, EU_DEC_REVIEW);
+	assert_non_null(strstr(o.reasons.p, "to be reviewed: the project runs until 2027-06-30, the EU share is below own investment"));
+	/* A running project still needs goals and a local partner: dates
+	 * do not exempt it from the gates as a running status does. */
+	set(x, "local_count", "0");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "NO_LOCAL_PARTNER");
+	/* Not started yet, or dates that cannot be read: no time gate. */
+	x = base();
+	set(x, "start_date", "2026-01-01");
+	set(x, "end_date", "2028-12-31");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_PRIORITISE);
+	set(x, "end_date", "31-02-2019");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_PRIORITISE);
+	/* A running status without dates keeps the old rule: review only
+	 * when it fails one. */
+	x = base();
+	set(x, "status", "running");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_PRIORITISE);
+	eu_rank_out_free(&o);
+}
+
+/* An unreadable deadline is its own flag, with its text in the reason,
+ * never "no deadline" and never prioritised (#19: 01-13-2025, 31-02-2025).
+ * Sources leave the column empty and say so in warnings; a hand-made
+ * stream may carry the text in the column. */
+static void test_unreadable_deadline(void **s)
+{
+	(void)s;
+	eu_rank_out o = {0};
+	struct rec *x = base();
+	set(x, "deadline", "");
+	set(x, "warnings", "total_eur: 'ca. 2 mio' is not an amount; deadline: '31-02-2025' is not a date");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_CONSIDER);
+	assert_true(o.score >= 55);        /* would be prioritised */
+	assert_non_null(strstr(o.flags.p, "DEADLINE_UNREADABLE"));
+	assert_null(strstr(o.flags.p, "NO_DEADLINE"));
+	assert_non_null(strstr(o.reasons.p, "fristen '31-02-2025' kan ikke læses"));
+	assert_null(strstr(o.reasons.p, "ingen frist"));
+	eval(R_en, x, &o);
+	assert_non_null(strstr(o.reasons.p, "the deadline '31-02-2025' cannot be read"));
+	/* In the column itself. */
+	set(x, "warnings", "");
+	set(x, "deadline", "01-13-2025");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_CONSIDER);
+	assert_non_null(strstr(o.reasons.p, "fristen '01-13-2025' kan ikke læses"));
+	/* Not a passed deadline either: nobody knows. */
+	assert_int_not_equal(o.decision, EU_DEC_REJECT);
+	/* A warning about another column is not about the deadline. */
+	set(x, "deadline", "");
+	set(x, "warnings", "eu_grant_eur: 'n/a' is not an amount");
+	eval(R_da, x, &o);
+	assert_non_null(strstr(o.flags.p, "NO_DEADLINE"));
+	assert_int_equal(o.decision, EU_DEC_PRIORITISE);
+	eu_rank_out_free(&o);
+}
+
+/* A stage's count left empty in a record (a file joined to the stream
+ * without that stage) is not "no goal". */
+static void test_stage_not_seen(void **s)
+{
+	(void)s;
+	eu_rank_out o = {0};
+	struct rec *x = base();
+	set(x, "goal_count", "");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "BAD_INPUT");
+	assert_string_equal(o.reject_reason.p, "goal_count mangler eller kan ikke læses: euprio-goals har ikke bedømt posten");
+	x = base();
+	set(x, "local_count", "");
+	eval(R_en, x, &o);
+	assert_string_equal(o.reject_code, "BAD_INPUT");
+	assert_string_equal(o.reject_reason.p, "local_count is missing or unreadable: euprio-local has not judged the record");
+	eu_rank_out_free(&o);
+}
+
+/* Actors in Odense and on Funen are told apart in the reasons (ERDF
+ * "Kreativitet & Iværksætteri": Svendborg Kommune and SDU were "2 lokale
+ * partnere i Odense"). */
+static void test_reasons_by_tier(void **s)
+{
+	(void)s;
+	eu_rank_out o = {0};
+	struct rec *x = base();
+	set(x, "local_count", "2");
+	set(x, "local_tier", "odense");
+	set(x, "local_types", "public;research");
+	set(x, "local_tier_counts", "odense:1;fyn:1");
+	eval(R_da, x, &o);
+	assert_non_null(strstr(o.reasons.p, "2 lokale partnere, 1 i Odense og 1 på Fyn (offentlig, forskning)"));
+	eval(R_en, x, &o);
+	assert_non_null(strstr(o.reasons.p, "2 local partners, 1 in Odense and 1 on Funen (public, research)"));
+	set(x, "local_tier_counts", "odense:2");
+	eval(R_da, x, &o);
+	assert_non_null(strstr(o.reasons.p, "2 lokale partnere i Odense"));
+	eu_rank_out_free(&o);
+}
+
+/* Runs eu_rank_run on a file; returns its status, the candidates and the
+ * rejects as text and what it said. */
+static int run_file(const char *csv, char **cand, char **rej, char **said)
+{
+	char path[] = "/tmp/euprio-test-rank.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, csv, strlen(csv)), (ssize_t)strlen(csv));
+	close(fd);
+	char *paths[] = {path};
+	size_t cl = 0, rl = 0, sl = 0;
+	FILE *cf = open_memstream(cand, &cl), *rf = open_memstream(rej, &rl);
+	eu_diag = open_memstream(said, &sl);
+	char cpath[64], rpath[64];
+	snprintf(cpath, sizeof cpath, "%s.c", path);
+	snprintf(rpath, sizeof rpath, "%s.r", path);
+	eu_writer *w = eu_writer_open(cpath, NULL), *rw = eu_writer_open(rpath, NULL);
+	eu_rank *R = eu_rank_load(SRCDIR "/config", EU_LANG_DA);
+	eu_rank_run_opts ro = {.today = today};
+	int st = eu_rank_run(R, &ro, paths, 1, rw, w);
+	eu_writer_close(w);
+	eu_writer_close(rw);
+	eu_rank_free(R);
+	fclose(eu_diag);
+	eu_diag = NULL;
+	for (int k = 0; k < 2; k++) {
+		FILE *in = fopen(k ? rpath : cpath, "r"), *out = k ? rf : cf;
+		int c;
+		while (in && (c = fgetc(in)) != EOF)
+			fputc(c, out);
+		if (in)
+			fclose(in);
+	}
+	fclose(cf);
+	fclose(rf);
+	unlink(path);
+	unlink(cpath);
+	unlink(rpath);
+	return st;
+}
+
+/* Without the goals or the local stage's columns rank refuses (exit 2,
+ * nothing ranked) instead of rejecting every record NO_GOAL. */
+static void test_missing_stage_refused(void **s)
+{
+	(void)s;
+	char *cand, *rej, *said;
+	const char *no_goals = "id,title,partners,local_count,local_tier\nA-1,Robotter,SDU,1,odense\n";
+	assert_int_equal(run_file(no_goals, &cand, &rej, &said), EU_EXIT_USAGE);
+	assert_non_null(strstr(said, "no goal_count column: run euprio-goals before euprio-rank"));
+	assert_null(strstr(said, "local_count"));
+	assert_string_equal(cand, "");
+	free(cand);
+	free(rej);
+	free(said);
+	const char *neither = "id,title\nA-1,Robotter\n";
+	assert_int_equal(run_file(neither, &cand, &rej, &said), EU_EXIT_USAGE);
+	assert_non_null(strstr(said, "goal_count"));
+	assert_non_null(strstr(said, "no local_count column: run euprio-local"));
+	free(cand);
+	free(rej);
+	free(said);
+}
+
+/* The rejects show partners as the candidates do: "Name (City, CC)". */
+static void test_rejects_show_partners(void **s)
+{
+	(void)s;
+	char *cand, *rej, *said;
+	const char *in = "id,status,title,end_date,goal_count,local_count,local_tier,partners\n"
+			 "ERDF-1,,Robots at Play,2010-07-31,1,1,odense,\"Syddansk Universitet\t29283958\t\tcoordinator\t5230\tOdense M\t\n"
+			 "Tampere University\t\t\tpartner\t\tTampere\tFI\"\n"
+			 "ERDF-2,,Growth,2030-01-01,1,1,odense,\"SDU\t\t\tpartner\t\t\tDK\"\n";
+	assert_int_equal(run_file(in, &cand, &rej, &said), EU_EXIT_OK);
+	assert_non_null(strstr(rej, "ENDED,Projektet sluttede 2010-07-31"));
+	assert_non_null(strstr(rej, "\"Syddansk Universitet (Odense M)\nTampere University (Tampere, FI)\""));
+	assert_null(strstr(rej, "\t"));
+	assert_non_null(strstr(cand, "SDU (DK)"));
+	free(cand);
+	free(rej);
+	free(said);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +577,12 @@ int main(void)
 		cmocka_unit_test(test_value_ratio_and_flags),
 		cmocka_unit_test(test_reasons_both_languages),
 		cmocka_unit_test(test_points_from_goals_stage),
+		cmocka_unit_test(test_ended_and_running),
+		cmocka_unit_test(test_unreadable_deadline),
+		cmocka_unit_test(test_stage_not_seen),
+		cmocka_unit_test(test_reasons_by_tier),
+		cmocka_unit_test(test_missing_stage_refused),
+		cmocka_unit_test(test_rejects_show_partners),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,6 +6,11 @@
 #include <stdarg.h>
 #include "euprio/core/buf.h"
 
+/* The languages the labels come in; "da" and "en" are labels.csv's columns. */
+enum eu_lang { EU_LANG_DA = 0, EU_LANG_EN = 1 };
+/* "da" or "en". */
+const char *eu_lang_code(enum eu_lang lang);
+
 typedef struct eu_labels {
 	char **key, **text;
 	size_t n;

@@ -69,4 +69,9 @@ unsigned long eu_reader_rows(const eu_reader *r);
 /* Bytes read from the input so far. */
 unsigned long long eu_reader_bytes(const eu_reader *r);
 
+/* The delimiter of a CSV text from its first bytes: ';' when its header
+ * (the first line that is not a '#' comment) holds more ';' than ',', as
+ * Danish Excel and --dialect excel-da write; else ','. */
+unsigned char eu_sniff_delim(const char *data, size_t len);
+
 #endif

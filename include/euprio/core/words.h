@@ -25,8 +25,17 @@ extern const char *const eu_decision_names[EU_NDECISIONS];
 /* The decision a word names, or -1. */
 int eu_decision_parse(const char *s, size_t len);
 
-/* change: a row of euprio-changes' output. */
-enum eu_change { EU_CHANGE_NEW, EU_CHANGE_LEFT, EU_CHANGE_DECISION, EU_CHANGE_SCORE, EU_NCHANGES };
+/* change: a row of euprio-changes' output.  A candidate new tonight or
+ * gone; its decision or else its score changed; and the changes of flags
+ * and partners that matter: it fell below its own cost or covers it again,
+ * its deadline came near, its deadline can no longer be read, a local
+ * partner was lost or gained.  The workbook shows each by its label,
+ * change.<name> in labels.csv. */
+enum eu_change {
+	EU_CHANGE_NEW, EU_CHANGE_LEFT, EU_CHANGE_DECISION, EU_CHANGE_SCORE, EU_CHANGE_BELOW_COST,
+	EU_CHANGE_COST_COVERED, EU_CHANGE_DEADLINE_SOON, EU_CHANGE_DEADLINE_UNREADABLE,
+	EU_CHANGE_LOCAL_LOST, EU_CHANGE_LOCAL_GAINED, EU_NCHANGES
+};
 extern const char *const eu_change_names[EU_NCHANGES];
 
 /* The index of the word s (len bytes) in names[0..n), or -1: the look-up

@@ -4,10 +4,14 @@
 
 #include "euprio/core/writer.h"
 
-/* Compares two candidates files (euprio-rank output) by id and writes the
- * changes to w as CSV: change (new, left, decision, score), id, title, old
- * and new decision, score and rank.  A missing old_path counts as empty.
- * Returns the eu_exit status. */
+/* Compares two candidates files (euprio-rank output, in any of its
+ * dialects; "-" is standard input) by id and writes the changes to w as
+ * CSV: change (eu_change_names), id, title, old and new decision, score
+ * and rank, old and new value of what changed, and a detail (the partners
+ * lost or gained, the deadline that came near).  old_path NULL: the first
+ * night, every candidate is new.  An old_path or new_path that cannot be
+ * read is EU_EXIT_INPUT with nothing written: calling every candidate new
+ * would mislead.  Returns the eu_exit status. */
 int eu_changes_run(const char *old_path, const char *new_path, eu_writer *w);
 
 #endif

@@ -1,44 +1,52 @@
 /* euprio-local's logic: which partners are rooted in Odense or on Funen,
- * and which are twin cities, by the rules in config/. */
+ * counted as actors, and which are twin cities, by the rules in config/. */
 #ifndef EUPRIO_LOCAL_H
 #define EUPRIO_LOCAL_H
 
 #include "euprio/core/buf.h"
+#include "euprio/core/labels.h"
 #include "euprio/core/words.h"
 #include "euprio/stream/partners.h"
 
 typedef struct eu_local eu_local;
 
-/* Loads municipality.csv, local_actors.csv, postcodes.csv, places.csv and
- * twin_cities.csv from dir.  NULL after file:line:col messages. */
-eu_local *eu_local_load(const char *dir);
+/* Loads municipality.csv, local_actors.csv, postcodes.csv, places.csv,
+ * place_exceptions.csv, twin_cities.csv, countries.csv and the evidence's
+ * words (labels.csv, in lang) from dir.  NULL after file:line:col
+ * messages. */
+eu_local *eu_local_load(const char *dir, enum eu_lang lang);
 void eu_local_free(eu_local *L);
 
-/* Judges one partner: EU_TIER_SELF for the municipality itself, else the
- * tier.  When local, *type is the partner's type (registry first) and
- * evidence gets what made it local ("CVR 29283958", "alias SDU",
- * "postcode 5230", "city Odense"). */
-int eu_local_judge(const eu_local *L, const eu_partner *p, eu_buf *evidence,
-		   const char **type);
+/* Judges one partner line: EU_TIER_SELF for the municipality itself, else
+ * the strongest tier its registry entry, postcode, town and (without an
+ * address) its name support.  *type is the partner's type (registry
+ * first); when local, evidence gets each piece ("alias SDU, postnummer
+ * 5230"), a conflict among them too ("modstrid: postnummer 6400 er ikke
+ * fynsk"). */
+int eu_local_judge(eu_local *L, const eu_partner *p, eu_buf *evidence, const char **type);
 
 /* The canonical name of the twin city a partner is in, or NULL. */
 const char *eu_local_twin(const eu_local *L, const eu_partner *p);
 
-/* The columns euprio-local adds, for one record's partners. */
+/* The columns euprio-local adds, for one record's partners.  Partners are
+ * counted as actors: the lines of one registry actor, and lines with the
+ * same name (folded), are one. */
 typedef struct eu_local_result {
-	eu_buf partners;    /* "; "-separated names */
+	eu_buf partners;    /* the actors, "; "-separated: registry name, else the name as written */
 	eu_buf types;       /* ";"-separated, distinct, in a fixed order */
-	eu_buf evidence;    /* "Name: reason; ..." */
+	eu_buf evidence;    /* "Actor: pieces; Actor: line (pieces) + line (pieces)" */
 	eu_buf twins;       /* ";"-separated canonical names */
-	size_t count;
-	int tier;
+	eu_buf tiers;       /* actors per tier, "odense:2;fyn:1" */
+	size_t count;       /* actors */
+	int tier;           /* the best actor's */
 } eu_local_result;
 
 void eu_local_result_free(eu_local_result *r);
-/* Returns 0, or -1 with *err when the partners field cannot be decoded. */
-int eu_local_record(const eu_local *L, const char *partners, size_t len,
+/* Returns 0, or -1 with *err when the partners field cannot be decoded.
+ * where ("file:line", or NULL for silence) is where a conflict in the
+ * evidence is said to be, on stderr, the first time an actor shows one in
+ * this run. */
+int eu_local_record(eu_local *L, const char *partners, size_t len, const char *where,
 		    eu_local_result *res, const char **err);
-
-
 
 #endif

@@ -4,13 +4,12 @@
 #define EUPRIO_RANK_H
 
 #include "euprio/core/buf.h"
+#include "euprio/core/labels.h"
 #include "euprio/core/words.h"
 #include "euprio/core/writer.h"
 #include "euprio/stream/stream.h"
 
 typedef struct eu_rank eu_rank;
-
-enum eu_lang { EU_LANG_DA = 0, EU_LANG_EN = 1 };
 
 /* Loads scoring.csv, principle_terms.csv, labels.csv, settings.csv. */
 eu_rank *eu_rank_load(const char *dir, enum eu_lang lang);
@@ -18,6 +17,10 @@ void eu_rank_free(eu_rank *R);
 
 /* Resolves the columns rank reads in a stream (absent ones read as ""). */
 void eu_rank_bind(eu_rank *R, const eu_stream *s);
+/* After eu_rank_bind: the number of stages whose columns rank relies on
+ * are absent from the stream (goal_count: euprio-goals; local_count:
+ * euprio-local), each told on stderr. */
+int eu_rank_missing_stages(const eu_rank *R);
 
 
 enum { EU_SUB_VALUE, EU_SUB_KNOWLEDGE, EU_SUB_COOPERATION, EU_SUB_PARTNERSHIPS,

@@ -6,6 +6,8 @@
  *   evidence   goal_evidence "G9: cobots (summary), robotics (title) | G3: ældre (title)":
  *              per goal "ID: " and its terms "text (field)" joined by ", ",
  *              goals joined by " | "
+ *   warnings   warnings "deadline: '31-02-2025' is not a date; total_eur: 'n/a' is
+ *              not an amount": what a source could not read, joined by "; "
  * Items never hold their separators: writers fold them away. */
 #ifndef EUPRIO_LISTCOL_H
 #define EUPRIO_LISTCOL_H
@@ -33,7 +35,7 @@ int eu_list_has(const char *s, size_t len, const char *item, size_t ilen);
 /* Appends the items of s to out joined by sep ("G3, G9" for people). */
 void eu_list_join(eu_buf *out, const char *s, size_t len, const char *sep);
 
-/* "; " lists of names. */
+/* "; " lists of names (a "; " inside a name is written ", "). */
 void eu_names_add(eu_buf *b, const char *name, size_t len);
 int eu_names_next(eu_list_it *it, const char **name, size_t *len);
 
@@ -62,5 +64,11 @@ typedef struct eu_evidence_item {
 } eu_evidence_item;
 void eu_evidence_begin(eu_evidence_it *it, const char *s, size_t len);
 int eu_evidence_next(eu_evidence_it *it, eu_evidence_item *e);
+
+/* Warnings: a value a source could not read, quoted, and what it is not
+ * ("a date").  eu_warning_text finds the text quoted by the first warning
+ * about column col; 0 when there is none. */
+void eu_warning_add(eu_buf *b, const char *col, const char *text, size_t len, const char *what);
+int eu_warning_text(const char *s, size_t len, const char *col, const char **text, size_t *tlen);
 
 #endif

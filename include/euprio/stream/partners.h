@@ -43,4 +43,9 @@ void eu_partners_free(eu_partners *ps);
  * the codec's separators.  v[k] may be NULL for an empty attribute. */
 void eu_partner_encode(eu_buf *b, const char *const v[EU_P_NATTR]);
 
+/* The field as people read it: one partner per line, "Name (City, CC)"
+ * (the parentheses only when there is a city or a country).  Appends to
+ * out; -1 (nothing appended) when the field cannot be decoded. */
+int eu_partners_display(eu_buf *out, const char *s, size_t len);
+
 #endif

@@ -1,113 +1,354 @@
 /* What changed between two nights' candidates — new ones, ones that left,
- * and changed decisions or scores — the first thing a coordinator reads in
- * the morning.  Holds the older file's ids, decisions and scores in memory
- * (small), streams the newer. */
+ * changed decisions or scores, and the changes of flags and partners that
+ * matter (below cost or covering it again, a deadline near or no longer
+ * readable, a local partner lost or gained) — the first thing a
+ * coordinator reads in the morning.  Reads every dialect euprio-rank
+ * writes (',' or ';', BOM, CRLF, decimal comma), "-" as standard input,
+ * and refuses an OLD it cannot read rather than call everything new.
+ * Holds the older file's few columns in memory (small), streams the newer. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "euprio/core/diag.h"
+#include "euprio/core/reader.h"
+#include "euprio/core/text.h"
+#include "euprio/core/values.h"
 #include "euprio/core/words.h"
-#include "euprio/stream/stream.h"
+#include "euprio/stream/listcol.h"
 #include "euprio/stages/changes.h"
 
+/* The columns compared, as euprio-rank names them. */
+enum { K_ID, K_TITLE, K_DECISION, K_SCORE, K_RANK, K_FLAGS, K_RATIO, K_DAYS, K_DEADLINE, K_LOCAL, NK };
+static const char *const col_names[NK] = {
+	"id", "title", "decision", "score", "rank", "flags", "value_ratio", "days_left", "deadline",
+	"local_partners",
+};
+
+/* One candidates file being read. */
+struct side {
+	const char *path;
+	int fd, own_fd;
+	eu_reader *r;
+	long col[NK];
+};
+
 struct old {
-	char *id, *title, *decision, *score, *rank;
+	char *v[NK];
 	int seen;
 };
 
+/* Opens a candidates file ("-": standard input), finds its delimiter from
+ * its first bytes and reads its header.  -1 after a message. */
+static int side_open(struct side *s, const char *path)
+{
+	char buf[65536];
+	size_t n = 0;
+	ssize_t got;
+
+	memset(s, 0, sizeof *s);
+	s->path = path;
+	if (strcmp(path, "-") == 0) {
+		s->fd = 0;
+	} else if ((s->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		eu_warn_at(path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	} else {
+		s->own_fd = 1;
+	}
+	/* Enough to hold the header line: the reader is given these bytes
+	 * back, so standard input is read once. */
+	while (n < sizeof buf && (got = read(s->fd, buf + n, sizeof buf - n)) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			eu_warn_at(path, 0, "read error: %s", strerror(errno));
+			return -1;
+		}
+		n += (size_t)got;
+		if (memchr(buf, '\n', n))
+			break;
+	}
+	eu_reader_opts o = {.delim = eu_sniff_delim(buf, n), .check_utf8 = 1, .check_width = 1};
+	s->r = eu_reader_fdopen(s->fd, path, &o);
+	eu_reader_prepend(s->r, buf, n);
+	const eu_row *h = eu_reader_header(s->r);
+	if (!h || h->bad) {
+		eu_warn_at(path, 0, "%s", !h && errno ? strerror(errno) : h ? h->bad : "empty: no header row");
+		return -1;
+	}
+	for (int k = 0; k < NK; k++) {
+		s->col[k] = -1;
+		for (size_t i = 0; i < h->n; i++)
+			if (strcmp(h->f[i], col_names[k]) == 0)
+				s->col[k] = (long)i;
+	}
+	if (s->col[K_ID] < 0) {
+		eu_warn_at(path, 0, "has no id column: is it euprio-rank output?");
+		return -1;
+	}
+	return 0;
+}
+
+static void side_close(struct side *s)
+{
+	if (s->r)
+		eu_reader_close(s->r);
+	if (s->own_fd)
+		close(s->fd);
+	s->r = NULL;
+	s->own_fd = 0;
+}
+
+/* The next good row; a row the reader cannot trust is told and left out. */
+static int side_next(struct side *s, eu_row *row, int *status)
+{
+	int rc;
+
+	while ((rc = eu_reader_next(s->r, row)) == 1) {
+		if (!row->bad)
+			return 1;
+		eu_warn_at(s->path, row->line, "%s; row left out of the comparison", row->bad);
+		eu_status_raise(status, EU_EXIT_BADREC);
+	}
+	if (rc < 0) {
+		eu_warn_at(s->path, 0, "read error: %s", strerror(errno));
+		eu_status_raise(status, EU_EXIT_INPUT);
+	}
+	return 0;
+}
+
+static const char *cell(const struct side *s, const eu_row *row, int k)
+{
+	long c = s->col[k];
+	return c >= 0 && (size_t)c < row->n ? row->f[c] : "";
+}
+
 static int cmp_old(const void *a, const void *b)
 {
-	return strcmp(((const struct old *)a)->id, ((const struct old *)b)->id);
+	return strcmp(((const struct old *)a)->v[K_ID], ((const struct old *)b)->v[K_ID]);
 }
 
-static const char *val(const eu_rec *r, long c)
+/* A number as euprio-rank writes it, in either dialect ("1,5" = "1.5"),
+ * written back plainly; text that is no number stays as it is. */
+static void norm_number(eu_buf *out, const char *s)
 {
-	return c >= 0 ? r->v[c] : "";
+	double v;
+
+	if (eu_parse_number(s, strlen(s), EU_NUM_COMMA, &v) == 0)
+		eu_fmt_amount(out, v);
+	else
+		eu_buf_adds(out, s);
 }
 
-static void row(eu_writer *w, const char *change, const char *id, const char *title,
-		const char *od, const char *nd, const char *os, const char *ns, const char *orank,
-		const char *nrank)
+static int same_number(const char *a, const char *b)
 {
-	const char *v[] = {change, id, title, od, nd, os, ns, orank, nrank};
-	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-		eu_write_str(w, v[i]);
-	eu_write_end(w);
+	double x, y;
+
+	if (eu_parse_number(a, strlen(a), EU_NUM_COMMA, &x) == 0 &&
+	    eu_parse_number(b, strlen(b), EU_NUM_COMMA, &y) == 0)
+		return x == y;
+	return strcmp(a, b) == 0;
+}
+
+struct out {
+	eu_writer *w;
+	eu_buf a, b;
+};
+
+static void row(struct out *o, enum eu_change change, const char *const nv[NK], const char *const ov[NK],
+		const char *oval, const char *nval, const char *detail)
+{
+	static const char *const none[NK] = {"", "", "", "", "", "", "", "", "", ""};
+	const char *const *n = nv ? nv : none, *const *p = ov ? ov : none;
+
+	eu_write_str(o->w, eu_change_names[change]);
+	eu_write_str(o->w, nv ? n[K_ID] : p[K_ID]);
+	eu_write_str(o->w, nv ? n[K_TITLE] : p[K_TITLE]);
+	eu_write_str(o->w, p[K_DECISION]);
+	eu_write_str(o->w, n[K_DECISION]);
+	eu_buf_clear(&o->a);
+	norm_number(&o->a, p[K_SCORE]);
+	eu_write_field(o->w, o->a.p, o->a.len, 1);
+	eu_buf_clear(&o->a);
+	norm_number(&o->a, n[K_SCORE]);
+	eu_write_field(o->w, o->a.p, o->a.len, 1);
+	eu_write_field(o->w, p[K_RANK], strlen(p[K_RANK]), 1);
+	eu_write_field(o->w, n[K_RANK], strlen(n[K_RANK]), 1);
+	eu_buf_clear(&o->a);
+	norm_number(&o->a, oval ? oval : "");
+	eu_write_field(o->w, o->a.p, o->a.len, 1);
+	eu_buf_clear(&o->a);
+	norm_number(&o->a, nval ? nval : "");
+	eu_write_field(o->w, o->a.p, o->a.len, 1);
+	eu_write_str(o->w, detail ? detail : "");
+	eu_write_end(o->w);
+}
+
+static int has_flag(const char *flags, const char *flag)
+{
+	return eu_list_has(flags, strlen(flags), flag, strlen(flag));
+}
+
+/* The names of list a missing from list b, "; "-joined into out; their
+ * count. */
+static size_t names_missing(const char *a, const char *b, eu_buf *out)
+{
+	eu_list_it it, jt;
+	const char *n, *m;
+	size_t nl, ml, missing = 0;
+
+	eu_list_begin(&it, a, strlen(a));
+	while (eu_names_next(&it, &n, &nl)) {
+		int found = 0;
+		eu_list_begin(&jt, b, strlen(b));
+		while (!found && eu_names_next(&jt, &m, &ml))
+			found = ml == nl && memcmp(m, n, nl) == 0;
+		if (!found) {
+			eu_names_add(out, n, nl);
+			missing++;
+		}
+	}
+	return missing;
+}
+
+static size_t names_count(const char *s)
+{
+	eu_list_it it;
+	const char *n;
+	size_t nl, k = 0;
+
+	eu_list_begin(&it, s, strlen(s));
+	while (eu_names_next(&it, &n, &nl))
+		k++;
+	return k;
+}
+
+/* The rows for one candidate in both files. */
+static void compare(struct out *o, const char *const nv[NK], const char *const ov[NK], const int cmp[NK])
+{
+	if (strcmp(ov[K_DECISION], nv[K_DECISION]))
+		row(o, EU_CHANGE_DECISION, nv, ov, NULL, NULL, NULL);
+	else if (!same_number(ov[K_SCORE], nv[K_SCORE]))
+		row(o, EU_CHANGE_SCORE, nv, ov, NULL, NULL, NULL);
+	if (cmp[K_FLAGS]) {
+		int was = has_flag(ov[K_FLAGS], "VALUE_BELOW_COST"), is = has_flag(nv[K_FLAGS], "VALUE_BELOW_COST");
+		if (is != was)
+			row(o, is ? EU_CHANGE_BELOW_COST : EU_CHANGE_COST_COVERED, nv, ov, ov[K_RATIO], nv[K_RATIO], NULL);
+		if (has_flag(nv[K_FLAGS], "DEADLINE_SOON") && !has_flag(ov[K_FLAGS], "DEADLINE_SOON"))
+			row(o, EU_CHANGE_DEADLINE_SOON, nv, ov, ov[K_DAYS], nv[K_DAYS], nv[K_DEADLINE]);
+		if (has_flag(nv[K_FLAGS], "DEADLINE_UNREADABLE") && !has_flag(ov[K_FLAGS], "DEADLINE_UNREADABLE"))
+			row(o, EU_CHANGE_DEADLINE_UNREADABLE, nv, ov, NULL, NULL, NULL);
+	}
+	if (cmp[K_LOCAL]) {
+		char on[24], nn[24];
+		snprintf(on, sizeof on, "%zu", names_count(ov[K_LOCAL]));
+		snprintf(nn, sizeof nn, "%zu", names_count(nv[K_LOCAL]));
+		eu_buf_clear(&o->b);
+		if (names_missing(ov[K_LOCAL], nv[K_LOCAL], &o->b))
+			row(o, EU_CHANGE_LOCAL_LOST, nv, ov, on, nn, o->b.p);
+		eu_buf_clear(&o->b);
+		if (names_missing(nv[K_LOCAL], ov[K_LOCAL], &o->b))
+			row(o, EU_CHANGE_LOCAL_GAINED, nv, ov, on, nn, o->b.p);
+	}
+}
+
+/* Columns a comparison needs in both files; a missing one is told once
+ * and its kinds of change are not reported. */
+static void comparable(const struct side *a, const struct side *b, int cmp[NK])
+{
+	static const struct { int k; const char *what; } need[] = {
+		{K_FLAGS, "flag changes (below_cost, deadline_soon, ...)"},
+		{K_LOCAL, "local partners lost or gained"},
+	};
+	for (int k = 0; k < NK; k++)
+		cmp[k] = 1;
+	for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
+		const struct side *s = a->col[need[i].k] < 0 ? a : b->col[need[i].k] < 0 ? b : NULL;
+		if (s) {
+			cmp[need[i].k] = 0;
+			eu_warn_at(s->path, 0, "has no %s column: %s are not reported", col_names[need[i].k],
+				   need[i].what);
+		}
+	}
 }
 
 int eu_changes_run(const char *old_path, const char *new_path, eu_writer *w)
 {
-	char *old_paths[] = {(char *)old_path}, *new_paths[] = {(char *)new_path};
-	int status = EU_EXIT_OK;
-
+	struct side os, ns;
 	struct old *old = NULL;
 	size_t nold = 0, cap = 0;
-	eu_stream s;
-	eu_rec r;
-	FILE *probe = fopen(old_path, "r");
-	if (probe) {
-		fclose(probe);
-		eu_stream_open(&s, old_paths, 1, NULL);
-		long ci = eu_stream_col(&s, "id"), ct = eu_stream_col(&s, "title"),
-		     cd = eu_stream_col(&s, "decision"), cs = eu_stream_col(&s, "score"),
-		     cr = eu_stream_col(&s, "rank");
-		while (eu_stream_next(&s, &r)) {
-			if (r.bad || ci < 0)
-				continue;
+	int status = EU_EXIT_OK, cmp[NK] = {0};
+	eu_row r;
+
+	if (old_path && strcmp(old_path, "-") == 0 && strcmp(new_path, "-") == 0) {
+		eu_warnx("OLD and NEW cannot both be standard input");
+		return EU_EXIT_USAGE;
+	}
+	memset(&os, 0, sizeof os);
+	if (old_path) {
+		if (side_open(&os, old_path) < 0) {
+			eu_warn_at(old_path, 0, "the previous candidates cannot be read, so nothing is compared; "
+				   "if there is no previous night, run euprio-changes --first-run NEW");
+			side_close(&os);
+			return EU_EXIT_INPUT;
+		}
+		while (side_next(&os, &r, &status)) {
 			if (nold == cap) {
 				cap = cap ? cap * 2 : 256;
 				old = eu_xrealloc(old, cap * sizeof *old);
 			}
-			old[nold++] = (struct old){eu_xstrdup(val(&r, ci)), eu_xstrdup(val(&r, ct)),
-						   eu_xstrdup(val(&r, cd)), eu_xstrdup(val(&r, cs)),
-						   eu_xstrdup(val(&r, cr)), 0};
+			struct old *o = &old[nold++];
+			for (int k = 0; k < NK; k++)
+				o->v[k] = eu_xstrdup(cell(&os, &r, k));
+			o->seen = 0;
 		}
-		status = s.status;
-		eu_stream_close(&s);
 		if (nold)   /* qsort must not get NULL, even for no elements */
 			qsort(old, nold, sizeof *old, cmp_old);
 	}
+	int new_ok = side_open(&ns, new_path) == 0;
+	if (new_ok && old_path)
+		comparable(&os, &ns, cmp);
+	side_close(&os);
 
-	row(w, "change", "id", "title", "old_decision", "new_decision", "old_score", "new_score",
-	    "old_rank", "new_rank");
-	eu_stream_open(&s, new_paths, 1, NULL);
-	long ci = eu_stream_col(&s, "id"), ct = eu_stream_col(&s, "title"),
-	     cd = eu_stream_col(&s, "decision"), cs = eu_stream_col(&s, "score"),
-	     cr = eu_stream_col(&s, "rank");
-	if (s.nin && ci < 0) {
-		eu_warnx("%s has no id column: is it euprio-rank output?", new_path);
-		eu_status_raise(&status, EU_EXIT_INPUT);
-	}
-	while (ci >= 0 && eu_stream_next(&s, &r)) {
-		if (r.bad)
-			continue;
-		struct old key = {.id = (char *)val(&r, ci)};
-		struct old *o = nold ? bsearch(&key, old, nold, sizeof *old, cmp_old) : NULL;
-		if (!o) {
-			row(w, eu_change_names[EU_CHANGE_NEW], val(&r, ci), val(&r, ct), "", val(&r, cd), "", val(&r, cs), "", val(&r, cr));
-			continue;
+	struct out o = {w, EU_BUF_INIT, EU_BUF_INIT};
+	if (new_ok) {
+		static const char *const header[] = {
+			"change", "id", "title", "old_decision", "new_decision", "old_score", "new_score",
+			"old_rank", "new_rank", "old_value", "new_value", "detail",
+		};
+		for (size_t i = 0; i < sizeof header / sizeof *header; i++)
+			eu_write_str(w, header[i]);
+		eu_write_end(w);
+		const char *nv[NK];
+		while (side_next(&ns, &r, &status) && !eu_writer_error(w)) {
+			for (int k = 0; k < NK; k++)
+				nv[k] = cell(&ns, &r, k);
+			struct old key = {.v = {[K_ID] = (char *)nv[K_ID]}};
+			struct old *p = nold ? bsearch(&key, old, nold, sizeof *old, cmp_old) : NULL;
+			if (!p) {
+				row(&o, EU_CHANGE_NEW, nv, NULL, NULL, NULL, NULL);
+				continue;
+			}
+			p->seen = 1;
+			compare(&o, nv, (const char *const *)p->v, cmp);
 		}
-		o->seen = 1;
-		if (strcmp(o->decision, val(&r, cd)))
-			row(w, eu_change_names[EU_CHANGE_DECISION], val(&r, ci), val(&r, ct), o->decision, val(&r, cd), o->score, val(&r, cs),
-			    o->rank, val(&r, cr));
-		else if (strcmp(o->score, val(&r, cs)))
-			row(w, eu_change_names[EU_CHANGE_SCORE], val(&r, ci), val(&r, ct), o->decision, val(&r, cd), o->score, val(&r, cs),
-			    o->rank, val(&r, cr));
+	} else {
+		status = EU_EXIT_INPUT;   /* nothing written: a half answer would mislead */
 	}
-	eu_status_raise(&status, s.status);
-	eu_stream_close(&s);
+	side_close(&ns);
 	for (size_t i = 0; i < nold; i++) {
-		if (!old[i].seen)
-			row(w, eu_change_names[EU_CHANGE_LEFT], old[i].id, old[i].title, old[i].decision, "", old[i].score, "", old[i].rank, "");
-		free(old[i].id);
-		free(old[i].title);
-		free(old[i].decision);
-		free(old[i].score);
-		free(old[i].rank);
+		if (!old[i].seen && new_ok)
+			row(&o, EU_CHANGE_LEFT, NULL, (const char *const *)old[i].v, NULL, NULL, NULL);
+		for (int k = 0; k < NK; k++)
+			free(old[i].v[k]);
 	}
 	free(old);
+	eu_buf_free(&o.a);
+	eu_buf_free(&o.b);
 	return status;
 }

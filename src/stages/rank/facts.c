@@ -47,6 +47,9 @@ void rank_facts(eu_rank *R, const eu_rec *rec, long today, struct facts *f)
 	f->review = status_in(f->status, R->st_review, R->nst_review);
 	f->gated = !*f->status || status_in(f->status, R->st_deadline, R->nst_deadline);
 
+	/* A deadline that cannot be read is not "no deadline": its text comes
+	 * from the column, or, where a source left the column empty, from the
+	 * source's warning about it ("deadline: '31-02-2025' is not a date"). */
 	f->deadline_text = rank_get(R, rec, C_DEADLINE);
 	if (*f->deadline_text) {
 		long d = eu_parse_date(f->deadline_text);
@@ -54,17 +57,53 @@ void rank_facts(eu_rank *R, const eu_rec *rec, long today, struct facts *f)
 			f->has_deadline = 1;
 			f->deadline = d;
 			f->days_left = d - today;
+		} else {
+			f->unreadable = f->deadline_text;
+			f->unreadable_len = rank_getlen(R, rec, C_DEADLINE);
 		}
+	} else {
+		eu_warning_text(rank_get(R, rec, C_WARNINGS), rank_getlen(R, rec, C_WARNINGS), "deadline",
+				&f->unreadable, &f->unreadable_len);
 	}
 
-	f->goal_count = number(R, rec, C_GOAL_COUNT, NULL);
+	/* The project's own time: ended, or running now. */
+	const char *st = rank_get(R, rec, C_START);
+	f->end_text = rank_get(R, rec, C_END);
+	f->start = *st ? eu_parse_date(st) : -1;
+	f->end = *f->end_text ? eu_parse_date(f->end_text) : -1;
+	f->has_start = f->start >= 0;
+	f->has_end = f->end >= 0;
+	f->ended = f->has_end && f->end < today;
+	f->running = f->has_start && f->has_end && f->start <= today && today <= f->end;
+
+	/* A stage's count left empty: that stage never saw the record (a file
+	 * joined to the stream without it), which is not "no goal". */
+	int ok;
+	f->goal_count = number(R, rec, C_GOAL_COUNT, &ok);
+	if (!ok)
+		f->stage_missing = "goal_count";
 	f->goals = rank_get(R, rec, C_GOALS);
 	f->goals_len = rank_getlen(R, rec, C_GOALS);
 	f->strength = eu_strength_sum(rank_get(R, rec, C_GOAL_STRENGTH), rank_getlen(R, rec, C_GOAL_STRENGTH));
 	f->evidence = rank_get(R, rec, C_GOAL_EVIDENCE);
 	f->evidence_len = rank_getlen(R, rec, C_GOAL_EVIDENCE);
 
-	f->local_count = number(R, rec, C_LOCAL_COUNT, NULL);
+	f->local_count = number(R, rec, C_LOCAL_COUNT, &ok);
+	if (!ok && !f->stage_missing)
+		f->stage_missing = "local_count";
+	eu_list_it lt;
+	const char *tid;
+	size_t tlen;
+	double tn;
+	eu_list_begin(&lt, rank_get(R, rec, C_LOCAL_TIERS), rank_getlen(R, rec, C_LOCAL_TIERS));
+	while (eu_strength_next(&lt, &tid, &tlen, &tn)) {
+		int t = eu_tier_parse(tid, tlen, 0);
+		f->has_tier_counts = 1;
+		if (t == EU_TIER_ODENSE)
+			f->n_odense = tn;
+		else if (t == EU_TIER_FYN)
+			f->n_fyn = tn;
+	}
 	const char *tier = rank_get(R, rec, C_LOCAL_TIER);
 	int t = eu_tier_parse(tier, strlen(tier), 1);
 	f->tier = t < 0 ? EU_TIER_NONE : t;
@@ -90,7 +129,6 @@ void rank_facts(eu_rank *R, const eu_rec *rec, long today, struct facts *f)
 	f->coordinator = eu_strcaseeq(rank_get(R, rec, C_ROLE), "coordinator");
 
 	/* Value for money: Odense's share of the grant over its own cost. */
-	int ok;
 	double own = number(R, rec, C_OWN_COST, &ok);
 	if (ok && own > 0) {
 		double share = number(R, rec, C_ODENSE_GRANT, &ok);

@@ -1,8 +1,12 @@
-/* The gates of docs/scoring.md, in its order: a record rejected upstream,
- * a closed one, a passed deadline, no goal, no local partner.  A record
- * whose status keeps it for review (a running project) passes the last two
- * and carries the failed rule to its reasons instead. */
+/* The gates of docs/scoring.md, in its order: a record rejected upstream
+ * or not seen by a stage, a closed one, an ended project, a passed
+ * deadline, no goal, no local partner.  Time comes before content: a
+ * finished project is rejected for being finished, whatever else it
+ * lacks.  A record whose status keeps it for review (a running
+ * collaboration) passes the last two and carries the failed rule to its
+ * reasons instead. */
 #include <stdarg.h>
+#include <string.h>
 
 #include "rank_int.h"
 
@@ -29,8 +33,13 @@ int rank_gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *review)
 {
 	if (f->reject_len)
 		return reject(R, o, "BAD_INPUT", "reject.BAD_INPUT", "reason", f->reject, NULL);
+	if (f->stage_missing)
+		return reject(R, o, "BAD_INPUT", "reject.NO_STAGE", "column", f->stage_missing, "stage",
+			      strcmp(f->stage_missing, "goal_count") == 0 ? "euprio-goals" : "euprio-local", NULL);
 	if (f->closed)
 		return reject(R, o, "CLOSED", "reject.CLOSED", "status", f->status, NULL);
+	if (f->ended)
+		return reject(R, o, "ENDED", "reject.ENDED", "end", f->end_text, NULL);
 	if (f->has_deadline && f->days_left < 0 && f->gated)
 		return reject(R, o, "DEADLINE_PASSED", "reject.DEADLINE_PASSED", "deadline", f->deadline_text, NULL);
 	if (f->goal_count <= 0) {

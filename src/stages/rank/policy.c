@@ -23,6 +23,7 @@ static const char *const col_names[NCOL] = {
 	"goals", "goal_count", "goal_strength", "goal_evidence", "local_count", "local_tier",
 	"local_types", "twin_cities", "partners", "odense_role", "eu_grant_eur", "own_cost_eur",
 	"odense_grant_eur", "sdeo_id", "reject_reason", "knowledge_points", "reputation_points",
+	"start_date", "end_date", "warnings", "local_tier_counts",
 };
 
 static char **split_fold(const char *s, size_t *n)
@@ -140,7 +141,9 @@ static const char *const need_labels[] = {
 	"deadline.passed", "deadline.none", "review", "type.education", "type.business",
 	"type.organisation", "type.public", "type.research", "type.unknown", "reject.NO_GOAL",
 	"reject.NO_LOCAL_PARTNER", "reject.DEADLINE_PASSED", "reject.CLOSED",
-	"reject.DUPLICATE", "reject.DUPLICATE_SAME", "reject.BAD_INPUT", "decimal", NULL,
+	"reject.DUPLICATE", "reject.DUPLICATE_SAME", "reject.BAD_INPUT", "reject.ENDED",
+	"reject.NO_STAGE", "decimal", "local.mixed", "deadline.unreadable", "review.running",
+	"review.below_cost", NULL,
 };
 
 eu_rank *eu_rank_load(const char *dir, enum eu_lang lang)
@@ -196,6 +199,24 @@ void eu_rank_bind(eu_rank *R, const eu_stream *s)
 		R->col[c] = eu_stream_col(s, col_names[c]);
 	for (size_t f = 0; f < eu_goals_nfields(R->P); f++)
 		R->pcol[f] = eu_stream_col(s, eu_goals_field(R->P, f));
+}
+
+int eu_rank_missing_stages(const eu_rank *R)
+{
+	static const struct { int col; const char *stage, *code; } need[] = {
+		{C_GOAL_COUNT, "euprio-goals", "NO_GOAL"},
+		{C_LOCAL_COUNT, "euprio-local", "NO_LOCAL_PARTNER"},
+	};
+	int missing = 0;
+
+	for (size_t i = 0; i < sizeof need / sizeof *need; i++)
+		if (R->col[need[i].col] < 0) {
+			eu_warnx("the input has no %s column: run %s before euprio-rank (without it every record "
+				 "would be rejected %s); nothing was ranked", col_names[need[i].col], need[i].stage,
+				 need[i].code);
+			missing++;
+		}
+	return missing;
 }
 
 void eu_rank_out_free(eu_rank_out *o)

@@ -18,7 +18,7 @@ enum col {
 	C_ID, C_STATUS, C_DEADLINE, C_PROGRAMME, C_CALL, C_TITLE, C_SUMMARY, C_KEYWORDS,
 	C_GOALS, C_GOAL_COUNT, C_GOAL_STRENGTH, C_GOAL_EVIDENCE, C_LOCAL_COUNT, C_LOCAL_TIER,
 	C_LOCAL_TYPES, C_TWINS, C_PARTNERS, C_ROLE, C_EU_GRANT, C_OWN_COST, C_ODENSE_GRANT,
-	C_SDEO, C_REJECT, C_KPOINTS, C_RPOINTS, NCOL
+	C_SDEO, C_REJECT, C_KPOINTS, C_RPOINTS, C_START, C_END, C_WARNINGS, C_LOCAL_TIERS, NCOL
 };
 
 struct eu_rank {
@@ -52,13 +52,25 @@ struct facts {
 	const char *deadline_text;
 	int has_deadline;
 	long deadline, days_left;
+	/* A deadline given but not readable: the text, from the deadline
+	 * column or the source's warning about it. */
+	const char *unreadable;
+	size_t unreadable_len;
+	/* The project's own dates (start_date, end_date), when readable. */
+	int has_start, has_end;
+	long start, end;
+	const char *end_text;
+	int ended, running;          /* end < today; start <= today <= end */
+	const char *stage_missing;   /* a stage's column empty in this record, or NULL */
 	double goal_count, strength;
 	const char *goals;
 	size_t goals_len;
 	const char *evidence;
 	size_t evidence_len;
-	double local_count;
+	double local_count;          /* actors */
 	int tier;                    /* enum eu_tier */
+	double n_odense, n_fyn;      /* actors per tier, when local_tier_counts is there */
+	int has_tier_counts;
 	const char *types;
 	size_t types_len, ntypes;
 	int business;                /* a local partner is a business */

@@ -54,10 +54,18 @@ static void local_part(eu_rank *R, const struct facts *f, eu_buf *out)
 		rank_add_part(R, out, "local.none", NULL);
 		return;
 	}
-	char n[32], key[32];
+	char n[32], key[32], nod[32], nfy[32];
 	snprintf(n, sizeof n, "%.0f", f->local_count);
-	snprintf(key, sizeof key, "local.%s.%s", f->local_count == 1 ? "one" : "many",
-		 f->tier == EU_TIER_ODENSE ? "odense" : "fyn");
+	snprintf(nod, sizeof nod, "%.0f", f->n_odense);
+	snprintf(nfy, sizeof nfy, "%.0f", f->n_fyn);
+	/* Actors in Odense and elsewhere on Funen are told apart, so one in
+	 * Svendborg is not said to be in Odense. */
+	int mixed = f->has_tier_counts && f->n_odense > 0 && f->n_fyn > 0;
+	if (mixed)
+		snprintf(key, sizeof key, "local.mixed");
+	else
+		snprintf(key, sizeof key, "local.%s.%s", f->local_count == 1 ? "one" : "many",
+			 f->tier == EU_TIER_ODENSE ? "odense" : "fyn");
 	eu_buf types = EU_BUF_INIT;
 	eu_list_it it;
 	const char *t;
@@ -72,7 +80,7 @@ static void local_part(eu_rank *R, const struct facts *f, eu_buf *out)
 	}
 	if (!types.len)
 		eu_buf_adds(&types, eu_label(&R->labels, "type.unknown"));
-	rank_add_part(R, out, key, "n", n, "types", types.p, NULL);
+	rank_add_part(R, out, key, "n", n, "odense", nod, "fyn", nfy, "types", types.p, NULL);
 	eu_buf_free(&types);
 }
 
@@ -90,8 +98,15 @@ static void ratio_part(eu_rank *R, const eu_rank_out *o, eu_buf *out)
 	rank_add_part(R, out, "ratio", "ratio", r, NULL);
 }
 
-static void deadline_part(eu_rank *R, const eu_rank_out *o, eu_buf *out)
+static void deadline_part(eu_rank *R, const struct facts *f, const eu_rank_out *o, eu_buf *out)
 {
+	if (f->unreadable) {
+		eu_buf text = EU_BUF_INIT;
+		eu_buf_add(&text, f->unreadable, f->unreadable_len);
+		rank_add_part(R, out, "deadline.unreadable", "deadline", text.p ? text.p : "", NULL);
+		eu_buf_free(&text);
+		return;
+	}
 	if (!o->has_deadline) {
 		rank_add_part(R, out, "deadline.none", NULL);
 		return;
@@ -118,7 +133,7 @@ void rank_explain(eu_rank *R, const struct facts *f, eu_rank_out *o, const eu_bu
 		eu_buf_free(&twins);
 	}
 	ratio_part(R, o, out);
-	deadline_part(R, o, out);
+	deadline_part(R, f, o, out);
 	if (f->sdeo_len) {
 		if (out->len)
 			eu_buf_adds(out, "; ");

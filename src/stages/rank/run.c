@@ -50,15 +50,29 @@ struct run {
 	eu_stream s;
 	long today;
 	size_t ncols;
-	long col_id, col_origin, col_reject;
+	long col_id, col_origin, col_reject, col_partners;
 	struct cand *c;
 	size_t nc, capc;
 	eu_dupes *ids;           /* the candidates' ids, for the duplicate gate */
 	eu_writer *rej;
 	unsigned long nin, nrej, nbad;
-	struct { const char *code; unsigned long n; } by[8];   /* rejects by code */
+	struct { const char *code; unsigned long n; } by[12];  /* rejects by code */
 	size_t nby;
 };
+
+/* The partners as people read them, "Name (City, CC)" one per line, in
+ * the candidates and the rejects alike; a field that cannot be decoded is
+ * written as it is. */
+static void write_partners_display(eu_writer *w, const char *s, size_t len)
+{
+	eu_buf b = EU_BUF_INIT;
+
+	if (eu_partners_display(&b, s, len) < 0)
+		eu_write_field(w, s, len, 0);
+	else
+		eu_write_field(w, b.p ? b.p : "", b.len, 0);
+	eu_buf_free(&b);
+}
 
 static void write_reject(struct run *r, const eu_rec *rec, const char *code, const eu_buf *reason,
 			 const char *origin)
@@ -72,6 +86,8 @@ static void write_reject(struct run *r, const eu_rec *rec, const char *code, con
 			eu_write_str(r->rej, origin);
 		else if (rec->bad)
 			eu_write_str(r->rej, "");     /* a ragged row's values are not trusted */
+		else if ((long)i == r->col_partners)
+			write_partners_display(r->rej, rec->v[i], rec->len[i]);
 		else
 			eu_write_field(r->rej, rec->v[i], rec->len[i], 0);
 	}
@@ -180,36 +196,6 @@ static long owned_index(const char *name)
 		if (strcmp(owned[k], name) == 0)
 			return (long)k;
 	return -1;
-}
-
-static void write_partners_display(eu_writer *w, const char *s, size_t len)
-{
-	eu_partners ps = EU_PARTNERS_INIT;
-	eu_buf b = EU_BUF_INIT;
-	const char *err;
-
-	if (eu_partners_decode(&ps, s, len, &err) < 0) {
-		eu_write_field(w, s, len, 0);
-		eu_partners_free(&ps);
-		return;
-	}
-	for (size_t i = 0; i < ps.n; i++) {
-		const eu_partner *p = &ps.p[i];
-		if (b.len)
-			eu_buf_addc(&b, '\n');
-		eu_buf_add(&b, p->a[EU_P_NAME], p->len[EU_P_NAME]);
-		if (p->len[EU_P_CITY] || p->len[EU_P_COUNTRY]) {
-			eu_buf_adds(&b, " (");
-			eu_buf_add(&b, p->a[EU_P_CITY], p->len[EU_P_CITY]);
-			if (p->len[EU_P_CITY] && p->len[EU_P_COUNTRY])
-				eu_buf_adds(&b, ", ");
-			eu_buf_add(&b, p->a[EU_P_COUNTRY], p->len[EU_P_COUNTRY]);
-			eu_buf_addc(&b, ')');
-		}
-	}
-	eu_write_field(w, b.p ? b.p : "", b.len, 0);
-	eu_buf_free(&b);
-	eu_partners_free(&ps);
 }
 
 static int is_amount_col(const char *name)
@@ -347,7 +333,18 @@ int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_
 	r.col_id = eu_stream_col(&r.s, "id");
 	r.col_origin = eu_stream_col(&r.s, EU_COL_ORIGIN);
 	r.col_reject = eu_stream_col(&r.s, EU_COL_REJECT);
+	r.col_partners = eu_stream_col(&r.s, "partners");
 	eu_rank_bind(r.R, &r.s);
+
+	/* Without the goals or the local stage's columns every record would
+	 * be rejected NO_GOAL or NO_LOCAL_PARTNER, a claim nothing was read
+	 * to support: refuse before writing anything, so a nightly run keeps
+	 * the previous output. */
+	if (r.s.nin && eu_rank_missing_stages(r.R)) {
+		eu_stream_close(&r.s);
+		eu_dupes_free(r.ids);
+		return EU_EXIT_USAGE;
+	}
 
 	/* The rejects header: code and reason first, for people. */
 	eu_write_str(r.rej, "reject_code");

@@ -122,7 +122,9 @@ void rank_score(eu_rank *R, const eu_rec *rec, const struct facts *f, eu_rank_ou
 		add_flag(&o->flags, "VALUE_BELOW_COST");
 	if (!f->has_ratio)
 		add_flag(&o->flags, "NO_COST_DATA");
-	if (!f->has_deadline)
+	if (f->unreadable)
+		add_flag(&o->flags, "DEADLINE_UNREADABLE");
+	else if (!f->has_deadline)
 		add_flag(&o->flags, "NO_DEADLINE");
 	else if (f->days_left >= 0 && f->days_left <= R->soon_days)
 		add_flag(&o->flags, "DEADLINE_SOON");
@@ -131,13 +133,30 @@ void rank_score(eu_rank *R, const eu_rec *rec, const struct facts *f, eu_rank_ou
 	if (f->twins_len)
 		add_flag(&o->flags, "TWIN_CITY");
 
-	/* A partnership must give at least what the municipality invests:
-	 * below cost is never prioritised, and makes a running one a review. */
-	if (f->review && (review->len || below_cost)) {
+	/* A project running now is not an opportunity to apply for but a
+	 * collaboration to look at: review, whatever its score.  A
+	 * partnership must give at least what the municipality invests:
+	 * below cost is never prioritised, and makes a running one a review.
+	 * A deadline nobody can read might have passed: never prioritised. */
+	if (f->running) {
+		eu_buf why = EU_BUF_INIT;
+		eu_rank_label(R, &why, "review.running", "end", f->end_text, NULL);
+		if (review->len) {
+			eu_buf_adds(&why, ", ");
+			eu_buf_add(&why, review->p, review->len);
+		}
+		eu_buf_clear(review);
+		eu_buf_add(review, why.p, why.len);
+		eu_buf_free(&why);
+	}
+	if (f->running || (f->review && (review->len || below_cost))) {
 		o->decision = EU_DEC_REVIEW;
-		if (!review->len)
-			eu_buf_adds(review, "VALUE_BELOW_COST");
-	} else if (o->score >= R->prioritise_min && !below_cost) {
+		if (below_cost) {
+			if (review->len)
+				eu_buf_adds(review, ", ");
+			eu_rank_label(R, review, "review.below_cost", NULL);
+		}
+	} else if (o->score >= R->prioritise_min && !below_cost && !f->unreadable) {
 		o->decision = EU_DEC_PRIORITISE;
 	} else {
 		o->decision = EU_DEC_CONSIDER;
