@@ -14,6 +14,7 @@
 #include "euprio/core/buf.h"
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
+#include "euprio/core/encoding.h"
 #include "euprio/core/reader.h"
 #include "euprio/core/text.h"
 #include "euprio/core/values.h"
@@ -130,48 +131,71 @@ int eu_table_load_mem(eu_table *t, const char *path, const char *data, size_t le
 	return rc;
 }
 
-int eu_table_load(eu_table *t, const char *dir, const char *name,
-		  const char *const *required)
+/* The whole file at path into data; -1 after a message that names what
+ * the file is to the program. */
+static int read_table_file(const char *path, const char *what, eu_buf *data)
 {
-	eu_buf path = EU_BUF_INIT, data = EU_BUF_INIT;
-	int rc;
-
-	eu_buf_printf(&path, "%s/%s", dir, name);
-	int fd = open(path.p, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		eu_warn_at(path.p, 0, "cannot open configuration table: %s", strerror(errno));
-		memset(t, 0, sizeof *t);
-		eu_buf_free(&path);
+		eu_warn_at(path, 0, "cannot open %s: %s", what, strerror(errno));
 		return -1;
 	}
 	for (;;) {
-		eu_buf_reserve(&data, 65536);
-		ssize_t n = read(fd, data.p + data.len, 65536);
+		eu_buf_reserve(data, 65536);
+		ssize_t n = read(fd, data->p + data->len, 65536);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			eu_warn_at(path.p, 0, "read error: %s", strerror(errno));
+			eu_warn_at(path, 0, "read error: %s", strerror(errno));
 			close(fd);
-			memset(t, 0, sizeof *t);
-			eu_buf_free(&path);
-			eu_buf_free(&data);
 			return -1;
 		}
 		if (n == 0)
 			break;
-		data.len += (size_t)n;
-		if (data.len > MAX_CONFIG_BYTES) {
-			eu_warn_at(path.p, 0, "configuration table larger than %u bytes", MAX_CONFIG_BYTES);
+		data->len += (size_t)n;
+		if (data->len > MAX_CONFIG_BYTES) {
+			eu_warn_at(path, 0, "%s larger than %u bytes", what, MAX_CONFIG_BYTES);
 			close(fd);
-			memset(t, 0, sizeof *t);
-			eu_buf_free(&path);
-			eu_buf_free(&data);
 			return -1;
 		}
 	}
 	close(fd);
-	rc = eu_table_load_mem(t, path.p, data.p ? data.p : "", data.len, required);
+	return 0;
+}
+
+int eu_table_load(eu_table *t, const char *dir, const char *name,
+		  const char *const *required)
+{
+	eu_buf path = EU_BUF_INIT;
+
+	eu_buf_printf(&path, "%s/%s", dir, name);
+	int rc = eu_table_load_file(t, path.p, "configuration table", 0, required);
 	eu_buf_free(&path);
+	return rc;
+}
+
+int eu_table_load_file(eu_table *t, const char *path, const char *what, int flags,
+		       const char *const *required)
+{
+	eu_buf data = EU_BUF_INIT;
+	int rc;
+
+	if (read_table_file(path, what, &data) < 0) {
+		memset(t, 0, sizeof *t);
+		eu_buf_free(&data);
+		return -1;
+	}
+	/* A table a person saves from an older Excel may be Windows-1252: by
+	 * the listings' rule (encoding.h), converted as a whole, so line
+	 * numbers stay those of the file. */
+	if ((flags & EU_TABLE_CP1252) && data.len && eu_text_is_cp1252(data.p, data.len, 1)) {
+		eu_buf u = EU_BUF_INIT;
+		eu_buf_reserve(&u, data.len * 3 + 1);
+		u.len = eu_cp1252_to_utf8((const unsigned char *)data.p, data.len, (unsigned char *)u.p);
+		eu_buf_free(&data);
+		data = u;
+	}
+	rc = eu_table_load_mem(t, path, data.p ? data.p : "", data.len, required);
 	eu_buf_free(&data);
 	return rc;
 }

@@ -61,6 +61,16 @@ size_t eu_utf8_check(const char *str, size_t len)
 	return len;
 }
 
+int eu_text_is_cp1252(const char *buf, size_t len, int whole)
+{
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		return 0;
+	size_t ok = eu_utf8_check(buf, len);
+	/* A UTF-8 sequence is at most four bytes: a bad byte in the last
+	 * three of a prefix may be a character the prefix cut. */
+	return ok != len && (whole || len - ok > 3);
+}
+
 /* Windows-1252 bytes 0x80-0x9F, by the code page's published table; 0
  * marks the five bytes it leaves undefined.  0xA0-0xFF are Latin-1. */
 static const unsigned short cp1252_hi[32] = {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -139,6 +140,44 @@ static void test_settings(void **s)
 	remove("/tmp/euprio-test-settings.csv");
 }
 
+/* A table kept beside the inputs, in every form the listings reader
+ * takes: Windows-1252 is converted only with EU_TABLE_CP1252 (the policy
+ * tables stay strict UTF-8), a BOM'd UTF-8 file is never reinterpreted,
+ * and line numbers are the file's. */
+static void test_load_file_cp1252(void **s)
+{
+	(void)s;
+	static const char *const req[] = {"id", "note", NULL};
+	char path[] = "/tmp/euprio-test-table-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char cp[] = "id;note\r\n# comment\r\nA-1;\xc6ndret \xf8konomi \x80\r\n";
+	assert_int_equal(write(fd, cp, sizeof cp - 1), (ssize_t)(sizeof cp - 1));
+	close(fd);
+	eu_table t;
+	assert_int_equal(eu_table_load_file(&t, path, "decisions table", EU_TABLE_CP1252, req), 0);
+	assert_int_equal(t.nrows, 1);
+	assert_int_equal(t.rows[0].line, 3);
+	assert_string_equal(eu_table_get(&t, 0, eu_table_col(&t, "note")), "\xc3\x86ndret \xc3\xb8konomi \xe2\x82\xac");
+	eu_table_free(&t);
+	/* Without the flag the same file is refused at its line. */
+	assert_int_equal(eu_table_load_file(&t, path, "decisions table", 0, req), -1);
+	assert_non_null(strstr(diag(), ":3:1: "));
+	eu_table_free(&t);
+	/* UTF-8 with a BOM stays UTF-8. */
+	const char u8[] = "\xef\xbb\xbfid,note\nA-1,\xc3\x86ndret\n";
+	FILE *f = fopen(path, "w");
+	fwrite(u8, 1, sizeof u8 - 1, f);
+	fclose(f);
+	assert_int_equal(eu_table_load_file(&t, path, "decisions table", EU_TABLE_CP1252, req), 0);
+	assert_string_equal(eu_table_get(&t, 0, 1), "\xc3\x86ndret");
+	eu_table_free(&t);
+	remove(path);
+	assert_int_equal(eu_table_load_file(&t, path, "decisions table", EU_TABLE_CP1252, req), -1);
+	assert_non_null(strstr(diag(), "cannot open decisions table"));
+	eu_table_free(&t);
+}
+
 static void test_config_dir(void **s)
 {
 	(void)s;
@@ -158,6 +197,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_file_cp1252, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_dir, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

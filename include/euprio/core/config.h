@@ -28,6 +28,14 @@ const char *eu_config_dir(const char *opt);
  * Returns 0, or -1 after printing file:line:col diagnostics. */
 int eu_table_load(eu_table *t, const char *dir, const char *name,
 		  const char *const *required);
+/* Same, from a file anywhere (a table staff keep beside the inputs);
+ * what names it in messages ("decisions table").  With EU_TABLE_CP1252 a
+ * file that is not UTF-8 is read as Windows-1252, by the rule the
+ * listings reader uses (eu_text_is_cp1252), so a table saved by any
+ * Excel reads as the listings do: ',' or ';', BOM, UTF-8 or cp1252. */
+#define EU_TABLE_CP1252 1
+int eu_table_load_file(eu_table *t, const char *path, const char *what, int flags,
+		       const char *const *required);
 /* Same, from memory (tests and fuzzers); path is used in messages. */
 int eu_table_load_mem(eu_table *t, const char *path, const char *data, size_t len,
 		      const char *const *required);

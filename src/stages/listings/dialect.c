@@ -43,11 +43,8 @@ int listings_detect(const eu_listings *S, const char *buf, size_t len, int at_eo
 	memset(d, 0, sizeof *d);
 	if (S->o.encoding == EU_ENC_CP1252)
 		d->cp1252 = 1;
-	else if (S->o.encoding == EU_ENC_AUTO && !(len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))) {
-		/* Valid UTF-8, allowing a sequence cut at the end of the sniff. */
-		size_t ok = eu_utf8_check(buf, len);
-		d->cp1252 = ok != len && (at_eof || len - ok > 3);
-	}
+	else if (S->o.encoding == EU_ENC_AUTO)
+		d->cp1252 = eu_text_is_cp1252(buf, len, at_eof);
 	size_t ulen = len;
 	char *u = d->cp1252 ? to_utf8(buf, len, &ulen) : NULL;
 	const char *text = u ? u : buf;
