@@ -8,7 +8,12 @@ const char *const eu_tier_names[EU_NTIERS] = {"none", "fyn", "odense"};
 const char *const eu_decision_names[EU_NDECISIONS] = {"prioritise", "consider", "review", "reject"};
 const char *const eu_change_names[EU_NCHANGES] = {
 	"new", "left", "decision", "score", "below_cost", "cost_covered", "deadline_soon",
-	"deadline_unreadable", "local_lost", "local_gained",
+	"deadline_unreadable", "local_lost", "local_gained", "back", "watched",
+};
+const char *const eu_staff_names[EU_NSTAFF] = {"pursue", "decline", "watch"};
+const char *const eu_back_flags[EU_NBACK] = {
+	"DECLINE_EXPIRED", "SINCE_DECLINE_DEADLINE", "SINCE_DECLINE_LOCAL", "SINCE_DECLINE_GRANT",
+	"SINCE_DECLINE_OWN_COST",
 };
 
 long eu_word_index(const char *const *names, size_t n, const char *s, size_t len)
@@ -34,4 +39,9 @@ int eu_tier_parse(const char *s, size_t len, int allow_none)
 int eu_decision_parse(const char *s, size_t len)
 {
 	return (int)eu_word_index(eu_decision_names, EU_NDECISIONS, s, len);
+}
+
+int eu_staff_parse(const char *s, size_t len)
+{
+	return (int)eu_word_index(eu_staff_names, EU_NSTAFF, s, len);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "euprio/core/buf.h"
@@ -55,6 +56,19 @@ eu_writer *eu_writer_open(const char *path, const eu_writer_opts *opts)
 const char *eu_writer_name(const eu_writer *w)
 {
 	return w->name;
+}
+
+int eu_writer_private(eu_writer *w)
+{
+	struct stat st;
+
+	if (w->fd < 0)
+		return 0;
+	if (fstat(w->fd, &st) < 0)
+		return -1;
+	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0007))
+		return 0;
+	return fchmod(w->fd, st.st_mode & 07770);
 }
 
 static void put_raw(eu_writer *w, const char *s, size_t n)

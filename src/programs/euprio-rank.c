@@ -20,7 +20,12 @@
 
 static const char synopsis[] =
 	"euprio-rank [-hV] [-c DIR] -r FILE [--today DATE] [--lang da|en] [--all-columns]\n"
+	"                   [--decisions FILE [--decline-memory FILE]]\n"
 	"                   [--dialect rfc4180|excel-da] [--bom] [--no-escape] [FILE...]";
+
+/* Long options only: the short letters are the programs' shared set
+ * (docs/cli.md). */
+enum { OPT_DECISIONS = 256, OPT_DECLINE_MEMORY };
 
 static void usage(FILE *out)
 {
@@ -35,6 +40,10 @@ static void usage(FILE *out)
 		"  -t, --today DATE    the date deadlines count from (YYYY-MM-DD; default today)\n"
 		"  -l, --lang LANG     language of reasons: da (default) or en\n"
 		"  -a, --all-columns   keep every column of the record stream (for machines)\n"
+		"      --decisions FILE  the coordinator's decisions: id, decision (pursue,\n"
+		"                      decline, watch), until, note, by; any fault stops the run\n"
+		"      --decline-memory FILE  what each declined record was when first declined,\n"
+		"                      read and replaced, so a material change brings it back\n"
 		"  -d, --dialect D     rfc4180 (default: ',', LF) or excel-da (';', CRLF, BOM,\n"
 		"                      decimal comma), for Danish Excel\n"
 		"      --bom           start both outputs with a UTF-8 BOM\n"
@@ -51,6 +60,8 @@ int main(int argc, char **argv)
 		{"all-columns", no_argument, NULL, 'a'},
 		{"bom", no_argument, NULL, EU_OPT_BOM},
 		{"config", required_argument, NULL, 'c'},
+		{"decisions", required_argument, NULL, OPT_DECISIONS},
+		{"decline-memory", required_argument, NULL, OPT_DECLINE_MEMORY},
 		{"dialect", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"lang", required_argument, NULL, 'l'},
@@ -60,7 +71,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *config = NULL, *rejects = NULL;
+	const char *config = NULL, *rejects = NULL, *decisions = NULL, *memory = NULL;
 	enum eu_lang lang = EU_LANG_DA;
 	eu_writer_opts wo = {.excel_safe = 1};
 	int all = 0, ch;
@@ -106,6 +117,12 @@ int main(int argc, char **argv)
 				return eu_cli_usage_error(synopsis);
 			}
 			break;
+		case OPT_DECISIONS:
+			decisions = optarg;
+			break;
+		case OPT_DECLINE_MEMORY:
+			memory = optarg;
+			break;
 		case EU_OPT_BOM:
 			wo.bom = 1;
 			break;
@@ -122,11 +139,21 @@ int main(int argc, char **argv)
 		eu_warnx("--rejects FILE is required: every record must end somewhere");
 		return eu_cli_usage_error(synopsis);
 	}
+	if (memory && !decisions) {
+		eu_warnx("--decline-memory remembers declines: it needs --decisions FILE");
+		return eu_cli_usage_error(synopsis);
+	}
 	if (eu_limits_load(eu_config_dir(config), 1) < 0)
 		return EU_EXIT_USAGE;
 	R = eu_rank_load(eu_config_dir(config), lang);
 	if (!R)
 		return EU_EXIT_USAGE;
+	/* Before the rejects file is opened: a faulty table leaves every
+	 * output as it was. */
+	if (decisions && eu_rank_decisions(R, decisions, memory, ro.today) < 0) {
+		eu_rank_free(R);
+		return EU_EXIT_USAGE;
+	}
 	rej = eu_writer_open(rejects, &wo);
 	if (!rej) {
 		eu_warnx("cannot create %s: %s", rejects, strerror(errno));

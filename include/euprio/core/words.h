@@ -25,16 +25,37 @@ extern const char *const eu_decision_names[EU_NDECISIONS];
 /* The decision a word names, or -1. */
 int eu_decision_parse(const char *s, size_t len);
 
+/* staff decision: what a coordinator decided about a record in the
+ * decisions table (euprio-rank --decisions), written by rank as
+ * staff_decision and shown by the workbook as label staff.<name>. */
+enum eu_staff { EU_STAFF_PURSUE = 0, EU_STAFF_DECLINE = 1, EU_STAFF_WATCH = 2 };
+#define EU_NSTAFF 3
+extern const char *const eu_staff_names[EU_NSTAFF];
+/* The staff decision a word names (ASCII case ignored: a spreadsheet
+ * capitalises "Decline"), or -1. */
+int eu_staff_parse(const char *s, size_t len);
+
+/* The flags rank writes for the staff's decisions, which euprio-changes
+ * reads: a pursued or watched record, and a declined one back among the
+ * candidates, with what brought it back. */
+#define EU_FLAG_STAFF_PURSUE "STAFF_PURSUE"
+#define EU_FLAG_STAFF_WATCH "STAFF_WATCH"
+enum eu_back { EU_BACK_EXPIRED, EU_BACK_DEADLINE, EU_BACK_LOCAL, EU_BACK_GRANT, EU_BACK_OWN_COST, EU_NBACK };
+/* "DECLINE_EXPIRED", "SINCE_DECLINE_DEADLINE", "SINCE_DECLINE_LOCAL",
+ * "SINCE_DECLINE_GRANT", "SINCE_DECLINE_OWN_COST", indexed by eu_back. */
+extern const char *const eu_back_flags[EU_NBACK];
+
 /* change: a row of euprio-changes' output.  A candidate new tonight or
  * gone; its decision or else its score changed; and the changes of flags
  * and partners that matter: it fell below its own cost or covers it again,
  * its deadline came near, its deadline can no longer be read, a local
- * partner was lost or gained.  The workbook shows each by its label,
- * change.<name> in labels.csv. */
+ * partner was lost or gained; a declined record back among the
+ * candidates; any other change of a record staff watch.  The workbook
+ * shows each by its label, change.<name> in labels.csv. */
 enum eu_change {
 	EU_CHANGE_NEW, EU_CHANGE_LEFT, EU_CHANGE_DECISION, EU_CHANGE_SCORE, EU_CHANGE_BELOW_COST,
 	EU_CHANGE_COST_COVERED, EU_CHANGE_DEADLINE_SOON, EU_CHANGE_DEADLINE_UNREADABLE,
-	EU_CHANGE_LOCAL_LOST, EU_CHANGE_LOCAL_GAINED, EU_NCHANGES
+	EU_CHANGE_LOCAL_LOST, EU_CHANGE_LOCAL_GAINED, EU_CHANGE_BACK, EU_CHANGE_WATCHED, EU_NCHANGES
 };
 extern const char *const eu_change_names[EU_NCHANGES];
 

@@ -47,6 +47,11 @@ int eu_writer_flush(eu_writer *w);
 /* Flushes, closes the descriptor, frees.  Returns 0 or -1 with errno. */
 int eu_writer_close(eu_writer *w);
 const char *eu_writer_name(const eu_writer *w);
+/* For output that names people (the staff in a decisions table): when w
+ * writes a regular file, takes the world's permissions off it, so only
+ * its owner and group read it.  Pipes and terminals are left alone.
+ * Returns 0, or -1 with errno. */
+int eu_writer_private(eu_writer *w);
 
 /* True when a cell would be read by a spreadsheet as a formula. */
 int eu_cell_is_formula(const char *s, size_t len, int numeric);

@@ -15,6 +15,16 @@ typedef struct eu_rank eu_rank;
 eu_rank *eu_rank_load(const char *dir, enum eu_lang lang);
 void eu_rank_free(eu_rank *R);
 
+/* The coordinator's decisions (docs/scoring.md, "Staff decisions"):
+ * the table at path (id, decision = pursue|decline|watch, until, note,
+ * by; ',' or ';', BOM, UTF-8 or Windows-1252), and the decline memory at
+ * memory (NULL: none, so a decline holds until its date only; a missing
+ * file: nothing remembered yet).  Any fault in either is a file:line
+ * message and -1: nothing is to be ranked, so a typo never undoes a
+ * decision.  Rows whose until has passed are told now; ids no record had,
+ * at the end of the run, which also replaces the memory file. */
+int eu_rank_decisions(eu_rank *R, const char *path, const char *memory, long today);
+
 /* Resolves the columns rank reads in a stream (absent ones read as ""). */
 void eu_rank_bind(eu_rank *R, const eu_stream *s);
 /* After eu_rank_bind: the number of stages whose columns rank relies on
@@ -40,6 +50,17 @@ typedef struct eu_rank_out {
 	long days_left;
 	eu_buf flags;
 	eu_buf reasons;
+	/* The staff's decision (with eu_rank_decisions): the table's word
+	 * (enum eu_staff) or -1; whether it holds tonight (its until has not
+	 * passed); its row's note, by and until (YYYY-MM-DD or ""), valid
+	 * while R lives; for a decline, what brought the record back among
+	 * the candidates (eu_back bits; 0: it is held out, DECLINED) and the
+	 * same in words (since_declined). */
+	int staff;
+	int staff_holds;
+	const char *staff_note, *staff_by, *staff_until;
+	unsigned back;
+	eu_buf since;
 } eu_rank_out;
 
 void eu_rank_out_free(eu_rank_out *o);

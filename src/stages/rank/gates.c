@@ -4,10 +4,13 @@
  * finished project is rejected for being finished, whatever else it
  * lacks.  A record whose status keeps it for review (a running
  * collaboration) passes the last two and carries the failed rule to its
- * reasons instead. */
+ * reasons instead.  A record staff declined is rejected DECLINED after the
+ * data gates and before the policy's; one they pursue is still rejected
+ * by any gate, and its reason says they pursue it. */
 #include <stdarg.h>
 #include <string.h>
 
+#include "euprio/core/words.h"
 #include "rank_int.h"
 
 static int reject(eu_rank *R, eu_rank_out *o, const char *code, const char *key, ...)
@@ -29,13 +32,24 @@ static void review_add(eu_rank *R, eu_buf *review, const char *key)
 	eu_rank_label(R, review, key, NULL);
 }
 
-int rank_gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *review)
+static int gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *review)
 {
 	if (f->reject_len)
 		return reject(R, o, "BAD_INPUT", "reject.BAD_INPUT", "reason", f->reject, NULL);
 	if (f->stage_missing)
 		return reject(R, o, "BAD_INPUT", "reject.NO_STAGE", "column", f->stage_missing, "stage",
 			      strcmp(f->stage_missing, "goal_count") == 0 ? "euprio-goals" : "euprio-local", NULL);
+	/* Staff's word before the policy's: a declined record is told as
+	 * declined, in the words of their note, whatever else it fails. */
+	if (o->staff == EU_STAFF_DECLINE && !o->back) {
+		o->decision = EU_DEC_REJECT;
+		o->reject_code = "DECLINED";
+		if (*o->staff_note)
+			eu_buf_adds(&o->reject_reason, o->staff_note);
+		else
+			eu_rank_label(R, &o->reject_reason, "reject.DECLINED", NULL);
+		return 1;
+	}
 	if (f->closed)
 		return reject(R, o, "CLOSED", "reject.CLOSED", "status", f->status, NULL);
 	if (f->ended)
@@ -53,4 +67,14 @@ int rank_gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *review)
 		review_add(R, review, "reject.NO_LOCAL_PARTNER");
 	}
 	return 0;
+}
+
+int rank_gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *review)
+{
+	if (!gate(R, f, o, review))
+		return 0;
+	/* Pursuing does not open a closed call: the gate stands, and says
+	 * that staff pursue the record. */
+	rank_staff_reason(R, o, &o->reject_reason);
+	return 1;
 }

@@ -23,7 +23,7 @@ static const char *const col_names[NCOL] = {
 	"goals", "goal_count", "goal_strength", "goal_evidence", "local_count", "local_tier",
 	"local_types", "twin_cities", "partners", "odense_role", "eu_grant_eur", "own_cost_eur",
 	"odense_grant_eur", "sdeo_id", "reject_reason", "knowledge_points", "reputation_points",
-	"start_date", "end_date", "warnings", "local_tier_counts",
+	"start_date", "end_date", "warnings", "local_tier_counts", "local_partners",
 };
 
 static char **split_fold(const char *s, size_t *n)
@@ -70,6 +70,10 @@ static int load_scoring(eu_rank *R, const char *dir)
 		{"decision.prioritise_min_score", &R->prioritise_min, 100},
 		{"decision.value_ratio_min", &R->ratio_min, 1000},
 		{"decision.deadline_soon_days", &R->soon_days, 3650},
+		{"decline.new_deadline", &R->back_deadline, 1},
+		{"decline.new_local_partner", &R->back_local, 1},
+		{"decline.eu_grant_change_pct", &R->back_grant_pct, 1000},
+		{"decline.own_cost_change_pct", &R->back_cost_pct, 1000},
 	};
 
 	if (eu_settings_load(&s, dir, "scoring.csv") < 0) {
@@ -143,7 +147,8 @@ static const char *const need_labels[] = {
 	"reject.NO_LOCAL_PARTNER", "reject.DEADLINE_PASSED", "reject.CLOSED",
 	"reject.DUPLICATE", "reject.DUPLICATE_SAME", "reject.BAD_INPUT", "reject.ENDED",
 	"reject.NO_STAGE", "decimal", "local.mixed", "deadline.unreadable", "review.running",
-	"review.below_cost", NULL,
+	"review.below_cost", "reject.DECLINED", "reject.PURSUED", "since", "since.none",
+	"since.deadline", "since.local", "since.grant", "since.own_cost", "since.expired", NULL,
 };
 
 eu_rank *eu_rank_load(const char *dir, enum eu_lang lang)
@@ -179,6 +184,7 @@ void eu_rank_free(eu_rank *R)
 	if (!R)
 		return;
 	free(R->flagship_goal);
+	rank_staff_free(R->staff);
 	eu_countries_free(R->countries);
 	free_list(R->st_deadline, R->nst_deadline);
 	free_list(R->st_closed, R->nst_closed);
@@ -224,6 +230,7 @@ void eu_rank_out_free(eu_rank_out *o)
 	eu_buf_free(&o->reject_reason);
 	eu_buf_free(&o->flags);
 	eu_buf_free(&o->reasons);
+	eu_buf_free(&o->since);
 }
 
 const char *rank_get(const eu_rank *R, const eu_rec *rec, int c)

@@ -18,7 +18,8 @@ enum col {
 	C_ID, C_STATUS, C_DEADLINE, C_PROGRAMME, C_CALL, C_TITLE, C_SUMMARY, C_KEYWORDS,
 	C_GOALS, C_GOAL_COUNT, C_GOAL_STRENGTH, C_GOAL_EVIDENCE, C_LOCAL_COUNT, C_LOCAL_TIER,
 	C_LOCAL_TYPES, C_TWINS, C_PARTNERS, C_ROLE, C_EU_GRANT, C_OWN_COST, C_ODENSE_GRANT,
-	C_SDEO, C_REJECT, C_KPOINTS, C_RPOINTS, C_START, C_END, C_WARNINGS, C_LOCAL_TIERS, NCOL
+	C_SDEO, C_REJECT, C_KPOINTS, C_RPOINTS, C_START, C_END, C_WARNINGS, C_LOCAL_TIERS,
+	C_LOCAL_PARTNERS, NCOL
 };
 
 struct eu_rank {
@@ -30,6 +31,9 @@ struct eu_rank {
 	double rep_coord, rep_flagship, rep_twin;
 	char *flagship_goal;
 	double prioritise_min, ratio_min, soon_days;
+	/* what brings a declined record back (decline.* in scoring.csv) */
+	double back_deadline, back_local, back_grant_pct, back_cost_pct;
+	struct staff *staff;         /* the decisions table, or NULL (staff.c) */
 	char **st_deadline, **st_closed, **st_review;   /* folded statuses */
 	size_t nst_deadline, nst_closed, nst_review;
 	eu_countries *countries;     /* who is abroad */
@@ -85,6 +89,60 @@ struct facts {
 	const char *reject;          /* an earlier stage's reason */
 	size_t reject_len;
 };
+
+/* What rank remembers of a declined record: the decline it belongs to
+ * (its row's until, note and by: an edited row is a new decline) and the
+ * record as it was the night rank first saw that decline (memory.c). */
+struct memo {
+	char *id, *until, *note, *by;
+	long on;                     /* that night, days since epoch */
+	char *title, *deadline, *local, *grant, *cost;
+};
+
+/* One row of the decisions table. */
+struct staff_row {
+	char *id, *note, *by;
+	char until_iso[11];          /* YYYY-MM-DD, "" when none */
+	int decision;                /* enum eu_staff */
+	long until;                  /* days since epoch, or -1 */
+	long line;
+	int expired;                 /* until has passed: the decision no longer holds */
+	int matched;                 /* a record had the id in this run */
+	struct memo *mem;            /* a decline's memory, or NULL until first seen */
+};
+
+struct staff {
+	char *path;                  /* the decisions table, for messages */
+	struct staff_row *row;       /* sorted by id */
+	size_t n;
+	char *memory;                /* the decline memory file, or NULL */
+};
+
+/* The staff's word on one record, before the gates: which row, whether a
+ * decline still holds it out or what brought it back (staff.c). */
+void rank_staff(eu_rank *R, const eu_rec *rec, const struct facts *f, long today, eu_rank_out *o);
+/* A rejected record staff pursue: its reason says so (staff.c). */
+void rank_staff_reason(const eu_rank *R, const eu_rank_out *o, eu_buf *reason);
+/* The flags of a candidate's staff decision (staff.c). */
+void rank_staff_flags(const eu_rank *R, eu_rank_out *o);
+/* What changed materially from m to the record's deadline, local
+ * partners, EU grant and own cost: eu_back bits, and the words in since
+ * (staff.c). */
+unsigned rank_since(const eu_rank *R, const struct memo *m, const char *deadline, const char *local,
+		    const char *grant, const char *cost, eu_buf *since);
+/* The row for id, or NULL (rows are unique by id). */
+struct staff_row *rank_staff_find(const struct staff *S, const char *id);
+/* After the run: the rows no record had, told; the memory replaced
+ * unless the output failed (status raised if it cannot be). */
+void rank_staff_finish(eu_rank *R, int *status);
+void rank_staff_free(struct staff *S);
+/* memory.c: the memory's file read into the rows it still belongs to (a
+ * missing file is an empty memory); a new memory from a record; the file
+ * replaced atomically.  -1 after messages. */
+int rank_memory_load(struct staff *S);
+struct memo *rank_memo_take(const eu_rank *R, const eu_rec *rec, long today, const struct staff_row *row);
+void rank_memo_free(struct memo *m);
+int rank_memory_write(const struct staff *S);
 
 const char *rank_get(const eu_rank *R, const eu_rec *rec, int c);
 size_t rank_getlen(const eu_rank *R, const eu_rec *rec, int c);

@@ -16,6 +16,7 @@
 #include "euprio/stream/partners.h"
 #include "euprio/stream/stream.h"
 #include "euprio/stages/rank.h"
+#include "rank_int.h"
 
 /* The owned columns, in the order --all-columns appends them. */
 static const char *const owned[] = {
@@ -24,6 +25,14 @@ static const char *const owned[] = {
 };
 #define NOWNED (sizeof owned / sizeof *owned)
 static const unsigned char owned_numeric[NOWNED] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1};
+
+/* The staff's decision on a record, with --decisions only (so a run
+ * without a decisions table writes what it always wrote); people read
+ * them after rank's decision, machines after rank's columns. */
+static const char *const staff_cols[] = {
+	"staff_decision", "staff_note", "staff_by", "staff_until", "since_declined",
+};
+#define NSTAFFC (sizeof staff_cols / sizeof *staff_cols)
 
 /* The columns people read, in the order they read them. */
 static const char *const people[] = {
@@ -37,8 +46,9 @@ static const char *const people[] = {
 
 struct cand {
 	char *blob;              /* the record's fields, then owned values */
-	uint32_t *off;           /* ncols + NOWNED + 1 offsets into blob */
+	uint32_t *off;           /* ncols + NOWNED + NSTAFFC + 1 offsets into blob */
 	enum eu_decision decision;
+	int pursue;              /* staff pursue it: first in its decision group */
 	double score;
 	int has_deadline;
 	long deadline;
@@ -55,6 +65,7 @@ struct run {
 	size_t nc, capc;
 	eu_dupes *ids;           /* the candidates' ids, for the duplicate gate */
 	eu_writer *rej;
+	int staffed;             /* a decisions table is in use */
 	unsigned long nin, nrej, nbad;
 	struct { const char *code; unsigned long n; } by[12];  /* rejects by code */
 	size_t nby;
@@ -74,8 +85,22 @@ static void write_partners_display(eu_writer *w, const char *s, size_t len)
 	eu_buf_free(&b);
 }
 
+/* The staff columns' values for a record (o NULL: none). */
+static void staff_values(const eu_rank_out *o, const char *v[NSTAFFC], size_t len[NSTAFFC])
+{
+	int d = o ? o->staff : -1;
+
+	v[0] = d >= 0 ? eu_staff_names[d] : "";
+	v[1] = d >= 0 ? o->staff_note : "";
+	v[2] = d >= 0 ? o->staff_by : "";
+	v[3] = d >= 0 ? o->staff_until : "";
+	v[4] = d >= 0 && o->since.p ? o->since.p : "";
+	for (size_t k = 0; k < NSTAFFC; k++)
+		len[k] = strlen(v[k]);
+}
+
 static void write_reject(struct run *r, const eu_rec *rec, const char *code, const eu_buf *reason,
-			 const char *origin)
+			 const char *origin, const eu_rank_out *o)
 {
 	eu_write_str(r->rej, code);
 	eu_write_field(r->rej, reason->p, reason->len, 0);
@@ -91,6 +116,13 @@ static void write_reject(struct run *r, const eu_rec *rec, const char *code, con
 		else
 			eu_write_field(r->rej, rec->v[i], rec->len[i], 0);
 	}
+	if (r->staffed) {
+		const char *v[NSTAFFC];
+		size_t len[NSTAFFC];
+		staff_values(rec->bad ? NULL : o, v, len);
+		for (size_t k = 0; k < NSTAFFC; k++)
+			eu_write_field(r->rej, v[k], len[k], 0);
+	}
 	eu_write_end(r->rej);
 	r->nrej++;
 	size_t k;
@@ -105,8 +137,10 @@ static void write_reject(struct run *r, const eu_rec *rec, const char *code, con
 static void keep(struct run *r, const eu_rec *rec, const eu_rank_out *o)
 {
 	eu_buf blob = EU_BUF_INIT;
-	size_t n = r->ncols + NOWNED;
+	size_t n = r->ncols + NOWNED + NSTAFFC;
 	uint32_t *off = eu_xmalloc((n + 1) * sizeof *off);
+	const char *sv[NSTAFFC];
+	size_t sl[NSTAFFC];
 	char tmp[64];
 
 	for (size_t i = 0; i < r->ncols; i++) {
@@ -147,6 +181,12 @@ static void keep(struct run *r, const eu_rec *rec, const eu_rank_out *o)
 		}
 		eu_buf_addc(&blob, '\0');
 	}
+	staff_values(o, sv, sl);
+	for (size_t k = 0; k < NSTAFFC; k++) {
+		off[r->ncols + NOWNED + k] = (uint32_t)blob.len;
+		eu_buf_add(&blob, sv[k], sl[k]);
+		eu_buf_addc(&blob, '\0');
+	}
 	off[n] = (uint32_t)blob.len;
 	if (r->nc == r->capc) {
 		r->capc = r->capc ? r->capc * 2 : 256;
@@ -156,6 +196,7 @@ static void keep(struct run *r, const eu_rec *rec, const eu_rank_out *o)
 	c->blob = eu_xrealloc(blob.p, blob.len + 1);   /* trim the slack */
 	c->off = off;
 	c->decision = o->decision;
+	c->pursue = o->staff == EU_STAFF_PURSUE && o->staff_holds;
 	c->score = o->score;
 	c->has_deadline = o->has_deadline;
 	c->deadline = o->deadline;
@@ -168,6 +209,8 @@ static int cmp_cand(const void *a, const void *b)
 
 	if (x->decision != y->decision)
 		return x->decision < y->decision ? -1 : 1;
+	if (x->pursue != y->pursue)
+		return x->pursue ? -1 : 1;
 	if (x->score != y->score)
 		return x->score > y->score ? -1 : 1;
 	if (x->has_deadline != y->has_deadline)
@@ -198,6 +241,14 @@ static long owned_index(const char *name)
 	return -1;
 }
 
+static long staff_index(const char *name)
+{
+	for (size_t k = 0; k < NSTAFFC; k++)
+		if (strcmp(staff_cols[k], name) == 0)
+			return (long)k;
+	return -1;
+}
+
 static int is_amount_col(const char *name)
 {
 	return strcmp(name, "total_eur") == 0 || strcmp(name, "eu_grant_eur") == 0 ||
@@ -215,13 +266,14 @@ struct outcol {
 static void write_candidates(struct run *r, eu_writer *w, int all)
 {
 	char rank[32];
-	struct outcol *oc = eu_xcalloc(r->ncols + NOWNED + NPEOPLE + 1, sizeof *oc);
+	struct outcol *oc = eu_xcalloc(r->ncols + NOWNED + NSTAFFC + NPEOPLE + 1, sizeof *oc);
+	long staff0 = (long)(r->ncols + NOWNED);
 	size_t noc = 0;
 
 	/* Name look-ups happen here, once, not per record. */
 	if (all) {
 		for (size_t i = 0; i < r->ncols; i++)
-			if (owned_index(r->s.cols[i]) < 0) {
+			if (owned_index(r->s.cols[i]) < 0 && !(r->staffed && staff_index(r->s.cols[i]) >= 0)) {
 				eu_write_str(w, r->s.cols[i]);
 				oc[noc++] = (struct outcol){OC_COL, (long)i, is_amount_col(r->s.cols[i])};
 			}
@@ -229,6 +281,10 @@ static void write_candidates(struct run *r, eu_writer *w, int all)
 			eu_write_str(w, owned[k]);
 			oc[noc++] = k == NOWNED - 1 ? (struct outcol){OC_RANK, 0, 1}
 						   : (struct outcol){OC_COL, (long)(r->ncols + k), owned_numeric[k]};
+		}
+		for (size_t k = 0; r->staffed && k < NSTAFFC; k++) {
+			eu_write_str(w, staff_cols[k]);
+			oc[noc++] = (struct outcol){OC_COL, staff0 + (long)k, 0};
 		}
 	} else {
 		for (size_t k = 0; k < NPEOPLE; k++) {
@@ -242,6 +298,10 @@ static void write_candidates(struct run *r, eu_writer *w, int all)
 				oc[noc++] = (struct outcol){OC_PARTNERS, eu_stream_col(&r->s, "partners"), 0};
 			else
 				oc[noc++] = (struct outcol){OC_COL, eu_stream_col(&r->s, people[k]), is_amount_col(people[k])};
+			for (size_t j = 0; r->staffed && j < NSTAFFC && strcmp(people[k], "decision") == 0; j++) {
+				eu_write_str(w, staff_cols[j]);
+				oc[noc++] = (struct outcol){OC_COL, staff0 + (long)j, 0};
+			}
 		}
 	}
 	eu_write_end(w);
@@ -283,7 +343,7 @@ static int rank_records(struct run *r)
 			eu_buf_clear(&reason);
 			eu_rank_label(r->R, &reason, "reject.BAD_INPUT", "reason", rec.bad, NULL);
 			eu_warn_at(rec.file, rec.line, "%s", rec.bad);
-			write_reject(r, &rec, "BAD_INPUT", &reason, origin.p);
+			write_reject(r, &rec, "BAD_INPUT", &reason, origin.p, NULL);
 			r->nbad++;
 			continue;
 		}
@@ -291,7 +351,7 @@ static int rank_records(struct run *r)
 		if (o.decision == EU_DEC_REJECT) {
 			if (strcmp(o.reject_code, "BAD_INPUT") == 0)
 				r->nbad++;
-			write_reject(r, &rec, o.reject_code, &o.reject_reason, origin.p);
+			write_reject(r, &rec, o.reject_code, &o.reject_reason, origin.p, &o);
 			continue;
 		}
 		if (r->col_id >= 0 && rec.len[r->col_id]) {
@@ -307,7 +367,8 @@ static int rank_records(struct run *r)
 				eu_buf_clear(&reason);
 				eu_rank_label(r->R, &reason, d.same ? "reject.DUPLICATE_SAME" : "reject.DUPLICATE",
 					      "first", d.first, NULL);
-				write_reject(r, &rec, "DUPLICATE", &reason, origin.p);
+				rank_staff_reason(r->R, &o, &reason);
+				write_reject(r, &rec, "DUPLICATE", &reason, origin.p, &o);
 				continue;
 			}
 		}
@@ -323,7 +384,8 @@ static int rank_records(struct run *r)
 int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_t npaths,
 		eu_writer *rej, eu_writer *w)
 {
-	struct run r = {.R = R, .today = o->today, .rej = rej, .ids = eu_dupes_new(EU_DUPES_NOW)};
+	struct run r = {.R = R, .today = o->today, .rej = rej, .ids = eu_dupes_new(EU_DUPES_NOW),
+			.staffed = R->staff != NULL};
 	int all = o->all_columns;
 
 	eu_stream_open(&r.s, paths, npaths, NULL);
@@ -352,7 +414,12 @@ int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_
 	for (size_t i = 0; i < r.ncols; i++)
 		if ((long)i != r.col_reject)
 			eu_write_str(r.rej, r.s.cols[i]);
+	for (size_t k = 0; r.staffed && k < NSTAFFC; k++)
+		eu_write_str(r.rej, staff_cols[k]);
 	eu_write_end(r.rej);
+	/* The staff's names and notes are not for the world to read. */
+	if (r.staffed && (eu_writer_private(r.rej) < 0 || eu_writer_private(w) < 0))
+		eu_warnx("cannot keep the outputs from being world-readable: %s", strerror(errno));
 
 	rank_records(&r);
 	int status = r.s.status;
@@ -371,6 +438,7 @@ int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_
 	eu_buf_free(&summary);
 	if (r.nbad)
 		eu_status_raise(&status, EU_EXIT_BADREC);
+	rank_staff_finish(r.R, &status);
 	if (eu_writer_flush(r.rej) < 0) {
 		eu_warnx("write error on %s: %s", eu_writer_name(r.rej), strerror(errno));
 		eu_status_raise(&status, EU_EXIT_OUTPUT);
