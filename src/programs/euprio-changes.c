@@ -12,10 +12,11 @@
 #include "euprio/core/limits.h"
 #include "euprio/stages/changes.h"
 
-static const char synopsis[] = "euprio-changes [-hV] OLD NEW\n"
-			       "       euprio-changes --first-run NEW";
+static const char synopsis[] = "euprio-changes [-hV] [--rejects FILE] OLD NEW\n"
+			       "       euprio-changes [--rejects FILE] --first-run NEW";
 
-enum { OPT_FIRST_RUN = 256 };
+/* Long options only: the short letters are the programs' shared set. */
+enum { OPT_FIRST_RUN = 256, OPT_REJECTS };
 
 static void usage(FILE *out)
 {
@@ -23,11 +24,15 @@ static void usage(FILE *out)
 		"usage: %s\n"
 		"Compare two candidates files (euprio-rank output, either dialect) by id and\n"
 		"write the changes as CSV: change (new, left, decision, score, below_cost,\n"
-		"cost_covered, deadline_soon, deadline_unreadable, local_lost, local_gained),\n"
-		"id, title, old and new decision, score and rank, old_value, new_value, detail.\n"
-		"'-' is standard input.  An OLD that cannot be read is an error (exit 3).\n"
+		"cost_covered, deadline_soon, deadline_unreadable, local_lost, local_gained,\n"
+		"back, watched), id, title, old and new decision, score and rank, old_value,\n"
+		"new_value, detail.  A record staff watch (STAFF_WATCH) has every change told;\n"
+		"one back from a decline is told as back.  '-' is standard input.  An OLD\n"
+		"that cannot be read is an error (exit 3).\n"
 		"\n"
 		"      --first-run  there is no previous night: NEW alone, every candidate new\n"
+		"      --rejects FILE  NEW's rejects (euprio-rank -r): a candidate that left\n"
+		"                   because staff declined it (DECLINED) is not told\n"
 		"  -h, --help       show this help and exit\n"
 		"  -V, --version    show the version and exit\n"
 		"\n"
@@ -38,11 +43,13 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"first-run", no_argument, NULL, OPT_FIRST_RUN},
+		{"rejects", required_argument, NULL, OPT_REJECTS},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	int ch, first = 0;
+	const char *rejects = NULL;
 
 	eu_cli_start(argv[0]);
 	int opt_rc;
@@ -51,6 +58,9 @@ int main(int argc, char **argv)
 		switch (ch) {
 		case OPT_FIRST_RUN:
 			first = 1;
+			break;
+		case OPT_REJECTS:
+			rejects = optarg;
 			break;
 		default:
 			if ((opt_rc = eu_cli_option(ch, usage, synopsis, NULL)) >= 0)
@@ -68,6 +78,6 @@ int main(int argc, char **argv)
 	if (eu_limits_load(eu_config_dir(NULL), 0) < 0)
 		return EU_EXIT_USAGE;
 	eu_writer *w = eu_writer_fdopen(1, "standard output", &(eu_writer_opts){.excel_safe = 1});
-	int status = eu_changes_run(first ? NULL : argv[optind], argv[argc - 1], w);
+	int status = eu_changes_run(first ? NULL : argv[optind], argv[argc - 1], rejects, w);
 	return eu_cli_finish(w, status);
 }

@@ -64,19 +64,24 @@ static char *slurp(const char *path)
 }
 
 /* Runs the comparison; *out the changes, *said what it told. */
-static int changes(const char *old, const char *new, char **out, char **said)
+static int changes_rej(const char *old, const char *new, const char *rej, char **out, char **said)
 {
 	char path[300];
 	size_t sl = 0;
 	snprintf(path, sizeof path, "%s/changes.csv", dir);
 	eu_writer *w = eu_writer_open(path, &(eu_writer_opts){.excel_safe = 1});
 	eu_diag = open_memstream(said, &sl);
-	int st = eu_changes_run(old, new, w);
+	int st = eu_changes_run(old, new, rej, w);
 	fclose(eu_diag);
 	eu_diag = NULL;
 	eu_writer_close(w);
 	*out = slurp(path);
 	return st;
+}
+
+static int changes(const char *old, const char *new, char **out, char **said)
+{
+	return changes_rej(old, new, NULL, out, said);
 }
 
 #define HEADER "change,id,title,old_decision,new_decision,old_score,new_score,old_rank,new_rank,old_value,new_value,detail\n"
@@ -211,7 +216,7 @@ static void test_stdin(void **s)
 	char *buf = NULL;
 	size_t len = 0;
 	eu_diag = open_memstream(&buf, &len);
-	assert_int_equal(eu_changes_run("-", "-", w), EU_EXIT_USAGE);
+	assert_int_equal(eu_changes_run("-", "-", NULL, w), EU_EXIT_USAGE);
 	fclose(eu_diag);
 	eu_diag = NULL;
 	eu_writer_close(w);
@@ -284,6 +289,55 @@ static void test_missing_columns(void **s)
 	free(said);
 }
 
+/* The staff's decisions: a record declined since last night is not told
+ * as left (tonight's rejects say DECLINED), one left for another reason
+ * still is; one back from a decline is told once, with rank's words for
+ * what brought it back, not as new; a watched record has every other
+ * column that changed told, but not the staff's own flags, nor the
+ * columns that change by themselves. */
+static void test_staff_decisions(void **s)
+{
+	(void)s;
+	char *out, *said;
+	const char *o = put("s-old.csv",
+		"rank,decision,score,title,deadline,days_left,local_partners,flags,eu_grant_eur,reasons,origin,staff_decision,since_declined,id\n"
+		"1,prioritise,70,Declined today,2025-04-22,52,SDU,,100,a,x.csv:2,,,DEC-1\n"
+		"2,consider,50,Closed today,2025-04-22,52,SDU,,100,a,x.csv:3,,,CLO-1\n"
+		"3,consider,45,Watched,2025-05-01,61,SDU,SDEO_LISTED,1000000,a,x.csv:4,,,WAT-1\n"
+		"4,consider,40,Back before,2025-05-01,61,SDU,SINCE_DECLINE_GRANT,100,a,x.csv:5,decline,words,OLD-BACK\n");
+	const char *n = put("s-new.csv",
+		"rank,decision,score,title,deadline,days_left,local_partners,flags,eu_grant_eur,reasons,origin,staff_decision,since_declined,id\n"
+		"1,prioritise,60,Came back,2025-06-15,106,SDU,SINCE_DECLINE_DEADLINE,100,b,y.csv:9,decline,\"declined on 2025-02-01, since then: new deadline 2025-06-15 (was 2025-04-22)\",BACK-1\n"
+		"2,consider,45,Watched,2025-05-15,74,SDU,SDEO_LISTED;STAFF_WATCH,\"1000000.0\",b,y.csv:10,watch,,WAT-1\n"
+		"3,consider,40,Back before,2025-05-01,60,SDU,SINCE_DECLINE_GRANT,100,b,y.csv:11,decline,words,OLD-BACK\n"
+		"4,consider,35,Expired,,,SDU,NO_DEADLINE;DECLINE_EXPIRED,100,b,y.csv:12,decline,,EXP-1\n");
+	const char *r = put("s-rej.csv",
+		"reject_code,reject_reason,id,title\n"
+		"DECLINED,not ours,DEC-1,Declined today\n"
+		"CLOSED,Status 'closed',CLO-1,Closed today\n");
+	assert_int_equal(changes_rej(o, n, r, &out, &said), EU_EXIT_OK);
+	assert_string_equal(out, HEADER
+		"back,BACK-1,Came back,,prioritise,,60,,1,,,\"declined on 2025-02-01, since then: new deadline 2025-06-15 (was 2025-04-22)\"\n"
+		"watched,WAT-1,Watched,consider,consider,45,45,3,2,3,2,rank\n"
+		"watched,WAT-1,Watched,consider,consider,45,45,3,2,2025-05-01,2025-05-15,deadline\n"
+		"back,EXP-1,Expired,,consider,,35,,4,,,DECLINE_EXPIRED\n"
+		"left,CLO-1,Closed today,consider,,50,,2,,,,\n");
+	assert_string_equal(said, "");
+	free(out);
+	free(said);
+	/* Without tonight's rejects the declined one is told as left; rejects
+	 * that cannot be read stop the comparison, as an OLD does. */
+	assert_int_equal(changes(o, n, &out, &said), EU_EXIT_OK);
+	assert_non_null(strstr(out, "left,DEC-1,"));
+	free(out);
+	free(said);
+	assert_int_equal(changes_rej(o, n, put("s-bad.csv", "id,title\nDEC-1,x\n"), &out, &said), EU_EXIT_INPUT);
+	assert_string_equal(out, "");
+	assert_non_null(strstr(said, "s-bad.csv: has no reject_code column"));
+	free(out);
+	free(said);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_missing_old),
 		cmocka_unit_test(test_missing_columns),
+		cmocka_unit_test(test_staff_decisions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -11,7 +11,12 @@
  * lost or gained, the deadline that came near).  old_path NULL: the first
  * night, every candidate is new.  An old_path or new_path that cannot be
  * read is EU_EXIT_INPUT with nothing written: calling every candidate new
- * would mislead.  Returns the eu_exit status. */
-int eu_changes_run(const char *old_path, const char *new_path, eu_writer *w);
+ * would mislead.  rejects_path, when not NULL, is the same night's
+ * rejects (euprio-rank -r): a candidate that left because staff declined
+ * it (DECLINED) is not told; one back from a decline is told as back, with
+ * what brought it back; one staff watch (STAFF_WATCH) has every other
+ * column that changed told as watched, the column in detail.  Returns the
+ * eu_exit status. */
+int eu_changes_run(const char *old_path, const char *new_path, const char *rejects_path, eu_writer *w);
 
 #endif

@@ -2,10 +2,14 @@
  * changed decisions or scores, and the changes of flags and partners that
  * matter (below cost or covering it again, a deadline near or no longer
  * readable, a local partner lost or gained) — the first thing a
- * coordinator reads in the morning.  Reads every dialect euprio-rank
- * writes (',' or ';', BOM, CRLF, decimal comma), "-" as standard input,
- * and refuses an OLD it cannot read rather than call everything new.
- * Holds the older file's few columns in memory (small), streams the newer. */
+ * coordinator reads in the morning.  The staff's decisions (euprio-rank
+ * --decisions) change what is news: a record staff declined is not told
+ * as left (tonight's rejects say DECLINED) but is told when it is back; a
+ * record staff watch has every change told.  Reads every dialect
+ * euprio-rank writes (',' or ';', BOM, CRLF, decimal comma), "-" as
+ * standard input, and refuses an OLD it cannot read rather than call
+ * everything new.  Holds the older file in memory (one block a row: the
+ * candidates of one night), streams the newer. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -22,11 +26,23 @@
 #include "euprio/stream/listcol.h"
 #include "euprio/stages/changes.h"
 
+static int has_flag(const char *flags, const char *flag);
+
 /* The columns compared, as euprio-rank names them. */
-enum { K_ID, K_TITLE, K_DECISION, K_SCORE, K_RANK, K_FLAGS, K_RATIO, K_DAYS, K_DEADLINE, K_LOCAL, NK };
+enum { K_ID, K_TITLE, K_DECISION, K_SCORE, K_RANK, K_FLAGS, K_RATIO, K_DAYS, K_DEADLINE, K_LOCAL,
+       K_SINCE, NK };
 static const char *const col_names[NK] = {
 	"id", "title", "decision", "score", "rank", "flags", "value_ratio", "days_left", "deadline",
-	"local_partners",
+	"local_partners", "since_declined",
+};
+
+/* A watched record's columns that are not compared one by one: those
+ * with kinds of their own (decision, score, the local partners), those
+ * that change by themselves (days_left, and reasons, which say it in
+ * words) or with the files read (origin), and the staff's own words. */
+static const char *const not_watched[] = {
+	"id", "decision", "score", "local_partners", "days_left", "reasons", "origin", "staff_decision",
+	"staff_note", "staff_by", "staff_until", "since_declined", NULL,
 };
 
 /* One candidates file being read. */
@@ -35,10 +51,15 @@ struct side {
 	int fd, own_fd;
 	eu_reader *r;
 	long col[NK];
+	char **names;            /* the header */
+	size_t ncols;
 };
 
+/* A row of the older file: its fields in one block. */
 struct old {
-	char *v[NK];
+	char *blob;
+	const char **cell;       /* ncols of the older file's header */
+	const char *v[NK];       /* the compared ones, "" when absent */
 	int seen;
 };
 
@@ -81,6 +102,10 @@ static int side_open(struct side *s, const char *path)
 		eu_warn_at(path, 0, "%s", !h && errno ? strerror(errno) : h ? h->bad : "empty: no header row");
 		return -1;
 	}
+	s->ncols = h->n;
+	s->names = eu_xcalloc(h->n + 1, sizeof *s->names);
+	for (size_t i = 0; i < h->n; i++)
+		s->names[i] = eu_xstrndup(h->f[i], h->len[i]);
 	for (int k = 0; k < NK; k++) {
 		s->col[k] = -1;
 		for (size_t i = 0; i < h->n; i++)
@@ -102,6 +127,24 @@ static void side_close(struct side *s)
 		close(s->fd);
 	s->r = NULL;
 	s->own_fd = 0;
+}
+
+static void side_free(struct side *s)
+{
+	side_close(s);
+	for (size_t i = 0; i < s->ncols; i++)
+		free(s->names[i]);
+	free(s->names);
+	s->names = NULL;
+	s->ncols = 0;
+}
+
+static long side_col(const struct side *s, const char *name)
+{
+	for (size_t i = 0; i < s->ncols; i++)
+		if (strcmp(s->names[i], name) == 0)
+			return (long)i;
+	return -1;
 }
 
 /* The next good row; a row the reader cannot trust is told and left out. */
@@ -163,7 +206,9 @@ struct out {
 static void row(struct out *o, enum eu_change change, const char *const nv[NK], const char *const ov[NK],
 		const char *oval, const char *nval, const char *detail)
 {
-	static const char *const none[NK] = {"", "", "", "", "", "", "", "", "", ""};
+	const char *none[NK];
+	for (int k = 0; k < NK; k++)
+		none[k] = "";
 	const char *const *n = nv ? nv : none, *const *p = ov ? ov : none;
 
 	eu_write_str(o->w, eu_change_names[change]);
@@ -257,6 +302,78 @@ static void compare(struct out *o, const char *const nv[NK], const char *const o
 	}
 }
 
+/* A record's flags without the staff's (STAFF_WATCH, STAFF_PURSUE and
+ * what brought a declined record back), which are news of their own. */
+static void flags_of_record(eu_buf *out, const char *flags)
+{
+	eu_list_it it;
+	const char *f;
+	size_t fl;
+
+	eu_list_begin(&it, flags, strlen(flags));
+	while (eu_list_next(&it, &f, &fl)) {
+		int staff = (fl == strlen(EU_FLAG_STAFF_WATCH) && !memcmp(f, EU_FLAG_STAFF_WATCH, fl)) ||
+			    (fl == strlen(EU_FLAG_STAFF_PURSUE) && !memcmp(f, EU_FLAG_STAFF_PURSUE, fl)) ||
+			    eu_word_index(eu_back_flags, EU_NBACK, f, fl) >= 0;
+		if (!staff)
+			eu_list_add(out, f, fl);
+	}
+}
+
+static int is_back(const char *flags)
+{
+	for (int k = 0; k < EU_NBACK; k++)
+		if (has_flag(flags, eu_back_flags[k]))
+			return 1;
+	return 0;
+}
+
+/* The detail of a back row: what brought it back, in rank's words when
+ * the file has them, else the flags that say it. */
+static const char *back_detail(struct out *o, const char *const nv[NK])
+{
+	if (*nv[K_SINCE])
+		return nv[K_SINCE];
+	eu_list_it it;
+	const char *f;
+	size_t fl;
+	eu_buf_clear(&o->b);
+	eu_list_begin(&it, nv[K_FLAGS], strlen(nv[K_FLAGS]));
+	while (eu_list_next(&it, &f, &fl))
+		if (eu_word_index(eu_back_flags, EU_NBACK, f, fl) >= 0)
+			eu_list_add(&o->b, f, fl);
+	return o->b.p ? o->b.p : "";
+}
+
+/* A watched record: every other column both files have, one row each,
+ * named in detail. */
+static void compare_watched(struct out *o, const struct side *ns, const eu_row *r, const char *const nv[NK],
+			    const struct old *p, const long *oldcol)
+{
+	eu_buf was = EU_BUF_INIT, now = EU_BUF_INIT;
+
+	for (size_t i = 0; i < ns->ncols && i < r->n; i++) {
+		size_t k;
+		for (k = 0; not_watched[k] && strcmp(not_watched[k], ns->names[i]); k++)
+			;
+		if (not_watched[k] || oldcol[i] < 0)
+			continue;
+		const char *a = p->cell[oldcol[i]], *b = r->f[i];
+		if (strcmp(ns->names[i], "flags") == 0) {
+			eu_buf_clear(&was);
+			eu_buf_clear(&now);
+			flags_of_record(&was, a);
+			flags_of_record(&now, b);
+			a = was.p ? was.p : "";
+			b = now.p ? now.p : "";
+		}
+		if (!same_number(a, b))
+			row(o, EU_CHANGE_WATCHED, nv, p->v, a, b, ns->names[i]);
+	}
+	eu_buf_free(&was);
+	eu_buf_free(&now);
+}
+
 /* Columns a comparison needs in both files; a missing one is told once
  * and its kinds of change are not reported. */
 static void comparable(const struct side *a, const struct side *b, int cmp[NK])
@@ -277,11 +394,72 @@ static void comparable(const struct side *a, const struct side *b, int cmp[NK])
 	}
 }
 
-int eu_changes_run(const char *old_path, const char *new_path, eu_writer *w)
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The ids tonight's rejects give as DECLINED, sorted; -1 after a message
+ * when the file cannot be read. */
+static int read_declined(const char *path, char ***ids, size_t *n, int *status)
+{
+	struct side s;
+	eu_row r;
+	size_t cap = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (side_open(&s, path) < 0) {
+		side_free(&s);
+		return -1;
+	}
+	long code = side_col(&s, "reject_code");
+	if (code < 0) {
+		eu_warn_at(path, 0, "has no reject_code column: is it euprio-rank --rejects output?");
+		side_free(&s);
+		return -1;
+	}
+	while (side_next(&s, &r, status)) {
+		if ((size_t)code >= r.n || strcmp(r.f[code], "DECLINED") != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*ids = eu_xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = eu_xstrdup(cell(&s, &r, K_ID));
+	}
+	side_free(&s);
+	if (*n)
+		qsort(*ids, *n, sizeof **ids, cmp_str);
+	return 0;
+}
+
+/* Keeps a row of the older file whole, for a watched record's changes. */
+static void keep_old(struct old *o, const struct side *s, const eu_row *r)
+{
+	o->blob = eu_xmalloc(r->span_len + 1);
+	if (r->span_len)
+		memcpy(o->blob, r->span, r->span_len);
+	o->blob[r->span_len] = '\0';
+	o->cell = eu_xcalloc(s->ncols + 1, sizeof *o->cell);
+	const char *p = o->blob;
+	for (size_t i = 0; i < s->ncols; i++) {
+		o->cell[i] = i < r->n ? p : "";
+		if (i < r->n)
+			p += r->len[i] + 1;
+	}
+	for (int k = 0; k < NK; k++)
+		o->v[k] = s->col[k] >= 0 ? o->cell[s->col[k]] : "";
+	o->seen = 0;
+}
+
+int eu_changes_run(const char *old_path, const char *new_path, const char *rejects_path, eu_writer *w)
 {
 	struct side os, ns;
 	struct old *old = NULL;
-	size_t nold = 0, cap = 0;
+	size_t nold = 0, cap = 0, ndeclined = 0;
+	char **declined = NULL;
+	long *oldcol = NULL;
 	int status = EU_EXIT_OK, cmp[NK] = {0};
 	eu_row r;
 
@@ -289,12 +467,25 @@ int eu_changes_run(const char *old_path, const char *new_path, eu_writer *w)
 		eu_warnx("OLD and NEW cannot both be standard input");
 		return EU_EXIT_USAGE;
 	}
+	if (rejects_path && strcmp(rejects_path, "-") == 0) {
+		eu_warnx("--rejects is a file euprio-rank wrote, not standard input");
+		return EU_EXIT_USAGE;
+	}
+	/* Without tonight's rejects a declined record would be told as
+	 * left, which is no news to the staff who declined it. */
+	if (rejects_path && read_declined(rejects_path, &declined, &ndeclined, &status) < 0) {
+		eu_warn_at(rejects_path, 0, "tonight's rejects cannot be read, so nothing is compared");
+		return EU_EXIT_INPUT;
+	}
 	memset(&os, 0, sizeof os);
 	if (old_path) {
 		if (side_open(&os, old_path) < 0) {
 			eu_warn_at(old_path, 0, "the previous candidates cannot be read, so nothing is compared; "
 				   "if there is no previous night, run euprio-changes --first-run NEW");
-			side_close(&os);
+			side_free(&os);
+			for (size_t i = 0; i < ndeclined; i++)
+				free(declined[i]);
+			free(declined);
 			return EU_EXIT_INPUT;
 		}
 		while (side_next(&os, &r, &status)) {
@@ -302,10 +493,7 @@ int eu_changes_run(const char *old_path, const char *new_path, eu_writer *w)
 				cap = cap ? cap * 2 : 256;
 				old = eu_xrealloc(old, cap * sizeof *old);
 			}
-			struct old *o = &old[nold++];
-			for (int k = 0; k < NK; k++)
-				o->v[k] = eu_xstrdup(cell(&os, &r, k));
-			o->seen = 0;
+			keep_old(&old[nold++], &os, &r);
 		}
 		if (nold)   /* qsort must not get NULL, even for no elements */
 			qsort(old, nold, sizeof *old, cmp_old);
@@ -313,6 +501,11 @@ int eu_changes_run(const char *old_path, const char *new_path, eu_writer *w)
 	int new_ok = side_open(&ns, new_path) == 0;
 	if (new_ok && old_path)
 		comparable(&os, &ns, cmp);
+	if (new_ok) {
+		oldcol = eu_xcalloc(ns.ncols + 1, sizeof *oldcol);
+		for (size_t i = 0; i < ns.ncols; i++)
+			oldcol[i] = old_path ? side_col(&os, ns.names[i]) : -1;
+	}
 	side_close(&os);
 
 	struct out o = {w, EU_BUF_INIT, EU_BUF_INIT};
@@ -328,26 +521,39 @@ int eu_changes_run(const char *old_path, const char *new_path, eu_writer *w)
 		while (side_next(&ns, &r, &status) && !eu_writer_error(w)) {
 			for (int k = 0; k < NK; k++)
 				nv[k] = cell(&ns, &r, k);
-			struct old key = {.v = {[K_ID] = (char *)nv[K_ID]}};
+			struct old key = {.v = {[K_ID] = nv[K_ID]}};
 			struct old *p = nold ? bsearch(&key, old, nold, sizeof *old, cmp_old) : NULL;
+			/* Back from a decline: told once, the night it returns. */
+			int back = is_back(nv[K_FLAGS]) && (!p || !is_back(p->v[K_FLAGS]));
 			if (!p) {
-				row(&o, EU_CHANGE_NEW, nv, NULL, NULL, NULL, NULL);
+				row(&o, back ? EU_CHANGE_BACK : EU_CHANGE_NEW, nv, NULL, NULL, NULL,
+				    back ? back_detail(&o, nv) : NULL);
 				continue;
 			}
 			p->seen = 1;
-			compare(&o, nv, (const char *const *)p->v, cmp);
+			if (back)
+				row(&o, EU_CHANGE_BACK, nv, p->v, NULL, NULL, back_detail(&o, nv));
+			compare(&o, nv, p->v, cmp);
+			if (has_flag(nv[K_FLAGS], EU_FLAG_STAFF_WATCH))
+				compare_watched(&o, &ns, &r, nv, p, oldcol);
 		}
 	} else {
 		status = EU_EXIT_INPUT;   /* nothing written: a half answer would mislead */
 	}
-	side_close(&ns);
+	side_free(&ns);
 	for (size_t i = 0; i < nold; i++) {
-		if (!old[i].seen && new_ok)
-			row(&o, EU_CHANGE_LEFT, NULL, (const char *const *)old[i].v, NULL, NULL, NULL);
-		for (int k = 0; k < NK; k++)
-			free(old[i].v[k]);
+		char *const *was = ndeclined ? bsearch(&old[i].v[K_ID], declined, ndeclined, sizeof *declined, cmp_str) : NULL;
+		if (!old[i].seen && new_ok && !was)
+			row(&o, EU_CHANGE_LEFT, NULL, old[i].v, NULL, NULL, NULL);
+		free(old[i].blob);
+		free(old[i].cell);
 	}
 	free(old);
+	free(oldcol);
+	for (size_t i = 0; i < ndeclined; i++)
+		free(declined[i]);
+	free(declined);
+	side_free(&os);
 	eu_buf_free(&o.a);
 	eu_buf_free(&o.b);
 	return status;
