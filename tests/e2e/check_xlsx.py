@@ -48,6 +48,18 @@ def records(path):
         return list(csv.DictReader(f))
 
 
+def header(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f), [])
+
+
+def shown(spec, path):
+    """The layout's columns a sheet shows for its input: an optional one
+    (the staff's) only when the input has it."""
+    have = header(path) if path else []
+    return [c for c in spec if c.get("optional") != "yes" or c["column"] in have]
+
+
 def col_letter(i):
     s = ""
     i += 1
@@ -172,8 +184,8 @@ def check_rows(book, sheet, spec, recs, labels, settings, soon, first_row=1):
             if c["t"] not in ("inlineStr", "s", "str"):
                 err(f"{where}: type {c['t']}, expected text")
                 continue
-            if kind in ("decision", "tier", "change"):
-                prefix = {"decision": "decision.", "tier": "tier.", "change": "change."}[kind]
+            if kind in ("decision", "tier", "change", "staff"):
+                prefix = {"decision": "decision.", "tier": "tier.", "change": "change.", "staff": "staff."}[kind]
                 expect = labels.get(prefix + want, want)
                 if c["v"] != expect:
                     err(f"{where}: {c['v']!r}, expected {expect!r}")
@@ -232,6 +244,9 @@ def main(argv):
         err(f"sheets {names}, expected {want}")
         return report()
     cands = records(cand_path)
+    spec["candidates"] = shown(spec["candidates"], cand_path)
+    spec["rejected"] = shown(spec["rejected"], opts.get("--rejects"))
+    spec["changes"] = shown(spec["changes"], opts.get("--changes"))
     root = check_rows(book, want[0], spec["candidates"], cands, labels, settings, soon)
     score = [i for i, c in enumerate(spec["candidates"]) if c["kind"] == "score"]
     if score and cands:
@@ -307,7 +322,7 @@ def check_overview(book, sheet, cands, labels, cfg, lang):
 def roundtrip(book_path, cfg, cand_path, lo_csv):
     """LibreOffice's CSV of the candidates sheet (--lang en, raw values)
     must give back the candidates file's values."""
-    layout = [r for r in table(f"{cfg}/workbook.csv") if r["sheet"] == "candidates"]
+    layout = shown([r for r in table(f"{cfg}/workbook.csv") if r["sheet"] == "candidates"], cand_path)
     cands = records(cand_path)
     with open(lo_csv, encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))

@@ -88,6 +88,30 @@ expect_status 2 euprio-check-config -c "$T/cfg"
 contains "$T/err" "label sheet.rejected: 'Af[vi]ste' cannot name a sheet" "check-config checks the workbook's labels"
 expect_status 4 euprio-xlsx -o /proc/euprio/x.xlsx "$T/cand.csv"
 
+# The staff's decisions: their columns (optional in workbook.csv) appear
+# where rank wrote them, their words in the sheet's language, and the
+# workbook, naming who decided, is not world-readable.  Without them the
+# sheets are as above.
+euprio-apps "$SAMPLES"/*.xml 2>/dev/null | euprio-sdeo --append "$SAMPLES"/sdeo-*.csv "$SAMPLES"/sdeo-*.tsv 2>/dev/null |
+	euprio-local 2>/dev/null | euprio-goals >"$T/scored.csv" 2>/dev/null
+printf 'id,decision,until,note,by\nBSF-2025-019,pursue,2025-06-30,Vi går efter den,AB\nBKF-2025-011,decline,,Ikke vores område,CD\nSDEO-2025-052,watch,,Budget?,EF\nBKF-2024-002,pursue,,,AB\n' >"$T/decisions.csv"
+expect_status 1 euprio-rank --today 2025-03-01 -r "$T/srej.csv" --decisions "$T/decisions.csv" "$T/scored.csv"
+cp "$T/out" "$T/scand.csv"
+umask 022
+expect_status 0 euprio-xlsx -o "$T/staff.xlsx" -r "$T/srej.csv" -t 2025-03-01 "$T/scand.csv"
+check "$T/staff.xlsx" "$CONFIG" "$T/scand.csv" --rejects "$T/srej.csv"
+python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml"))' \
+	"$T/staff.xlsx" >"$T/staff1.xml"
+contains "$T/staff1.xml" "Personalets beslutning" "staff column shown when rank wrote it"
+contains "$T/staff1.xml" ">forfølges<" "staff decision in the sheet's words"
+lacks "$T/sheet1.xml" "Personalets" "no staff column without decisions"
+[ "$(stat -c %a "$T/staff.xlsx")" = 640 ] && pass || fail "staffed workbook is $(stat -c %a "$T/staff.xlsx"), expected 640"
+[ "$(stat -c %a "$T/book.xlsx")" = 644 ] && pass || fail "plain workbook is $(stat -c %a "$T/book.xlsx"), expected 644"
+cp "$CONFIG/labels.csv" "$T/cfg/"
+sed 's/^candidates,staff_note,wrap,\(.*\),yes$/candidates,staff_note,wrap,\1,maybe/' "$CONFIG/workbook.csv" >"$T/cfg/workbook.csv"
+expect_status 2 euprio-xlsx -c "$T/cfg" -o "$T/x.xlsx" "$T/cand.csv"
+contains "$T/err" "optional is 'yes' or empty, not 'maybe'" "bad optional refused"
+
 # LibreOffice, when installed (CI installs it): the values come back, and a
 # rendering is kept as an artifact.
 if command -v soffice >/dev/null; then

@@ -9,11 +9,11 @@
 #include "euprio/stages/xlsx.h"
 #include "xlsx_int.h"
 
-const char *const xl_code_prefix[NXC] = {"decision.", "tier.", "change."};
+const char *const xl_code_prefix[NXC] = {"decision.", "tier.", "change.", "staff."};
 
 size_t xl_ncodes(enum xl_code c)
 {
-	return c == XC_DECISION ? EU_NDECISIONS : c == XC_TIER ? EU_NTIERS : EU_NCHANGES;
+	return c == XC_DECISION ? EU_NDECISIONS : c == XC_TIER ? EU_NTIERS : c == XC_STAFF ? EU_NSTAFF : EU_NCHANGES;
 }
 
 const char *xl_code_name(enum xl_code c, size_t i)
@@ -22,6 +22,8 @@ const char *xl_code_name(enum xl_code c, size_t i)
 		return eu_decision_names[i];
 	if (c == XC_TIER)
 		return eu_tier_names[EU_NTIERS - 1 - i];
+	if (c == XC_STAFF)
+		return eu_staff_names[i];
 	return eu_change_names[i];
 }
 
@@ -35,6 +37,8 @@ int xl_code_of(enum xl_code c, const char *v)
 		int t = eu_tier_parse(v, len, 1);
 		return t < 0 ? -1 : EU_NTIERS - 1 - t;
 	}
+	if (c == XC_STAFF)
+		return eu_staff_parse(v, len);
 	return (int)eu_word_index(eu_change_names, EU_NCHANGES, v, len);
 }
 

@@ -16,7 +16,7 @@
 
 static const char *const kind_names[NKIND] = {
 	"text", "wrap", "integer", "number", "amount", "ratio", "date", "days",
-	"decision", "score", "call", "tier", "change",
+	"decision", "score", "call", "tier", "change", "staff",
 };
 static const char *const sheet_names[NSHEET] = {"candidates", "rejected", "changes"};
 
@@ -31,7 +31,8 @@ static int load_layout(xl *X, const char *dir)
 		return -1;
 	}
 	long cs = eu_table_col(&t, "sheet"), cc = eu_table_col(&t, "column"),
-	     ck = eu_table_col(&t, "kind"), ct = eu_table_col(&t, X->english ? "title_en" : "title_da");
+	     ck = eu_table_col(&t, "kind"), ct = eu_table_col(&t, X->english ? "title_en" : "title_da"),
+	     co = eu_table_col(&t, "optional");
 	for (size_t r = 0; r < t.nrows; r++) {
 		int s = xl_code_index(sheet_names, NSHEET, eu_table_get(&t, r, cs));
 		int k = xl_code_index(kind_names, NKIND, eu_table_get(&t, r, ck));
@@ -44,13 +45,19 @@ static int load_layout(xl *X, const char *dir)
 		}
 		if (k < 0) {
 			eu_table_error(&t, r, ck, "unknown kind '%s' (text, wrap, integer, number, amount, "
-				       "ratio, date, days, decision, score, call, tier or change)",
+				       "ratio, date, days, decision, score, call, tier, change or staff)",
 				       eu_table_get(&t, r, ck));
 			rc = -1;
 			continue;
 		}
 		if (!*name) {
 			eu_table_error(&t, r, cc, "empty column name");
+			rc = -1;
+			continue;
+		}
+		const char *opt = eu_table_get(&t, r, co);
+		if (*opt && strcmp(opt, "yes") != 0) {
+			eu_table_error(&t, r, co, "optional is 'yes' or empty, not '%s'", opt);
 			rc = -1;
 			continue;
 		}
@@ -63,7 +70,8 @@ static int load_layout(xl *X, const char *dir)
 			}
 		sh->c = eu_xrealloc(sh->c, (sh->n + 1) * sizeof *sh->c);
 		const char *title = eu_table_get(&t, r, ct);
-		sh->c[sh->n++] = (struct col){eu_xstrdup(name), (enum kind)k, eu_xstrdup(*title ? title : name), -1, 0};
+		sh->c[sh->n++] = (struct col){eu_xstrdup(name), (enum kind)k, *opt != 0, eu_xstrdup(*title ? title : name),
+					      -1, 0};
 	}
 	if (rc == 0 && X->sh[S_CAND].n == 0) {
 		eu_warn_at(t.path, 0, "no column for the candidates sheet");
@@ -139,7 +147,7 @@ static int load_settings(xl *X, const char *dir)
 static void cache_words(xl *X)
 {
 	eu_buf key = EU_BUF_INIT;
-	const char **words[NXC] = {X->dec_word, X->tier_word, X->change_word};
+	const char **words[NXC] = {X->dec_word, X->tier_word, X->change_word, X->staff_word};
 
 	for (int k = 0; k < NXC; k++)
 		for (size_t i = 0; i < xl_ncodes((enum xl_code)k); i++) {
@@ -163,8 +171,8 @@ static int load_labels(xl *X, const char *dir)
 	};
 	/* Every code's word too, so a new decision or kind of change in
 	 * core/words.h cannot reach the workbook without its label. */
-	const char *need[sizeof fixed / sizeof *fixed + NDEC + NTIER + NCHANGE + 1];
-	eu_buf names[NDEC + NTIER + NCHANGE];
+	const char *need[sizeof fixed / sizeof *fixed + NDEC + NTIER + NCHANGE + NSTAFF + 1];
+	eu_buf names[NDEC + NTIER + NCHANGE + NSTAFF];
 	size_t n = 0, nn = 0;
 	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
 		need[n++] = fixed[i];

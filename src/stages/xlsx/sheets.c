@@ -117,9 +117,11 @@ static void put_cell(xl *X, struct sheet *sh, size_t i, const eu_rec *rec)
 			c->width = 11;
 		return;
 	}
-	case K_DECISION: case K_TIER: case K_CHANGE: {
-		enum xl_code code = c->kind == K_DECISION ? XC_DECISION : c->kind == K_TIER ? XC_TIER : XC_CHANGE;
-		const char **words = c->kind == K_DECISION ? X->dec_word : c->kind == K_TIER ? X->tier_word : X->change_word;
+	case K_DECISION: case K_TIER: case K_CHANGE: case K_STAFF: {
+		enum xl_code code = c->kind == K_DECISION ? XC_DECISION : c->kind == K_TIER ? XC_TIER :
+				    c->kind == K_STAFF ? XC_STAFF : XC_CHANGE;
+		const char **words = c->kind == K_DECISION ? X->dec_word : c->kind == K_TIER ? X->tier_word :
+				     c->kind == K_STAFF ? X->staff_word : X->change_word;
 		int k = xl_code_of(code, v);
 		if (k < 0)
 			break;
@@ -229,19 +231,38 @@ static void put_bad(xl *X, const eu_rec *rec)
 	eu_buf_free(&origin);
 }
 
+/* Drops column i of a sheet: an optional column its input lacks. */
+static void drop_col(struct sheet *sh, size_t i)
+{
+	free(sh->c[i].name);
+	free(sh->c[i].title);
+	memmove(&sh->c[i], &sh->c[i + 1], (sh->n - i - 1) * sizeof *sh->c);
+	sh->n--;
+}
+
 /* Binds the sheet's columns (and extra, the columns the caller reads
- * itself) to the stream; names every missing one in one message. */
+ * itself) to the stream (NULL: no input, so only optional columns can
+ * go); names every missing one in one message. */
 static int bind(xl *X, struct sheet *sh, const eu_stream *s, const char *what, const char *const *extra,
 		long *extra_src)
 {
 	eu_buf miss = EU_BUF_INIT;
 	size_t nmiss = 0;
 
-	for (size_t i = 0; i < sh->n; i++)
-		if ((sh->c[i].src = eu_stream_col(s, sh->c[i].name)) < 0) {
-			eu_buf_printf(&miss, "%s%s", nmiss++ ? ", " : "", sh->c[i].name);
+	for (size_t i = 0; i < sh->n;) {
+		sh->c[i].src = s ? eu_stream_col(s, sh->c[i].name) : -1;
+		if (sh->c[i].src < 0 && sh->c[i].optional) {
+			drop_col(sh, i);
+			continue;
 		}
-	for (size_t i = 0; extra && extra[i]; i++)
+		if (sh->c[i].src < 0 && s)
+			eu_buf_printf(&miss, "%s%s", nmiss++ ? ", " : "", sh->c[i].name);
+		/* The staff columns name who decided: see xl_publish. */
+		if (sh->c[i].src >= 0 && strncmp(sh->c[i].name, "staff_", 6) == 0)
+			X->names_staff = 1;
+		i++;
+	}
+	for (size_t i = 0; s && extra && extra[i]; i++)
 		if ((extra_src[i] = eu_stream_col(s, extra[i])) < 0) {
 			size_t k;
 			for (k = 0; k < sh->n && strcmp(sh->c[k].name, extra[i]); k++)
@@ -318,43 +339,54 @@ static void count_candidate(xl *X, const eu_rec *rec, const long *src)
 	}
 }
 
-/* Streams CSV inputs onto a sheet as workbook.csv lays it out; rows the
- * reader could not trust go to Afviste.  The candidates also feed the
- * overview's counts. */
-int xl_read_sheet(xl *X, int which, char *const *paths, size_t npaths, unsigned long *count)
+int xl_open_sheet(xl *X, int which, char *const *paths, size_t npaths, eu_stream *s)
 {
-	eu_stream s;
-	eu_rec rec;
 	struct sheet *sh = &X->sh[which];
 	const char *const *extra = which == S_CAND ? overview_cols : which == S_REJ ? reject_cols : NULL;
 	long src[8];
 
-	eu_stream_open(&s, paths, npaths, NULL);
-	eu_status_raise(&X->status, s.status);
-	if (s.nin == 0) {
-		eu_stream_close(&s);
+	if (!paths) {
+		bind(X, sh, NULL, "", NULL, NULL);
+		return 0;
+	}
+	eu_stream_open(s, paths, npaths, NULL);
+	eu_status_raise(&X->status, s->status);
+	if (s->nin == 0) {
+		eu_stream_close(s);
 		return -1;
 	}
-	if (bind(X, sh, &s, npaths ? paths[0] : "standard input", extra, src) < 0) {
-		eu_stream_close(&s);
+	if (bind(X, sh, s, npaths ? paths[0] : "standard input", extra, src) < 0) {
+		eu_stream_close(s);
 		eu_status_raise(&X->status, EU_EXIT_INPUT);
 		return -1;
 	}
-	while (eu_stream_next(&s, &rec)) {
+	if (which == S_CAND)
+		memcpy(X->overview_src, src, sizeof src);
+	return 0;
+}
+
+/* Streams a sheet's rows as workbook.csv lays them out; rows the reader
+ * could not trust go to Afviste.  The candidates also feed the overview's
+ * counts. */
+void xl_fill_sheet(xl *X, int which, eu_stream *s, unsigned long *count)
+{
+	eu_rec rec;
+	struct sheet *sh = &X->sh[which];
+
+	while (eu_stream_next(s, &rec)) {
 		if (rec.bad) {
 			put_bad(X, &rec);
 			continue;
 		}
 		(*count)++;
 		if (which == S_CAND)
-			count_candidate(X, &rec, src);
+			count_candidate(X, &rec, X->overview_src);
 		if (!sheet_room(sh))
 			continue;
 		for (size_t i = 0; i < sh->n; i++)
 			put_cell(X, sh, i, &rec);
 		sh->rows++;
 	}
-	eu_status_raise(&X->status, s.status);
-	eu_stream_close(&s);
-	return 0;
+	eu_status_raise(&X->status, s->status);
+	eu_stream_close(s);
 }

@@ -83,17 +83,33 @@ int eu_xlsx_run(const eu_xlsx_opts *o, char *const *paths, size_t npaths)
 		X.sh[S_CHG].ws = add_sheet(&X, "sheet.changes");
 	int ok = X.sh[S_CAND].ws && X.overview && X.sh[S_REJ].ws && (!chg || X.sh[S_CHG].ws);
 	if (ok) {
-		xl_sheet_header(&X, &X.sh[S_CAND]);
-		xl_sheet_header(&X, &X.sh[S_REJ]);
-		if (chg)
-			xl_sheet_header(&X, &X.sh[S_CHG]);
-		worksheet_activate(X.sh[S_CAND].ws);
+		/* Every input's header first: an optional column (the staff's,
+		 * written only with euprio-rank --decisions) is shown only where
+		 * its input has it, and the header rows are written then. */
 		char *rej_path[1] = {(char *)rejects}, *chg_path[1] = {(char *)chg};
-		ok = xl_read_sheet(&X, S_CAND, paths, npaths, &X.ncand) == 0;
-		if (ok && rejects)
-			ok = xl_read_sheet(&X, S_REJ, rej_path, 1, &X.nrej) == 0;
-		if (ok && chg)
-			ok = xl_read_sheet(&X, S_CHG, chg_path, 1, &X.nchg) == 0;
+		eu_stream sc, sr, sg;
+		int oc = 0, orj = 0, og = 0;
+		ok = (oc = xl_open_sheet(&X, S_CAND, paths, npaths, &sc) == 0) &&
+		     (orj = xl_open_sheet(&X, S_REJ, rejects ? rej_path : NULL, 1, &sr) == 0) &&
+		     (og = xl_open_sheet(&X, S_CHG, chg ? chg_path : NULL, 1, &sg) == 0);
+		if (ok) {
+			xl_sheet_header(&X, &X.sh[S_CAND]);
+			xl_sheet_header(&X, &X.sh[S_REJ]);
+			if (chg)
+				xl_sheet_header(&X, &X.sh[S_CHG]);
+			worksheet_activate(X.sh[S_CAND].ws);
+			xl_fill_sheet(&X, S_CAND, &sc, &X.ncand);
+			if (rejects)
+				xl_fill_sheet(&X, S_REJ, &sr, &X.nrej);
+			if (chg)
+				xl_fill_sheet(&X, S_CHG, &sg, &X.nchg);
+		} else {
+			/* Close what opened before the one that failed. */
+			if (oc)
+				eu_stream_close(&sc);
+			if (orj && rejects)
+				eu_stream_close(&sr);
+		}
 	} else {
 		eu_status_raise(&X.status, EU_EXIT_USAGE);
 	}
@@ -111,6 +127,13 @@ int eu_xlsx_run(const eu_xlsx_opts *o, char *const *paths, size_t npaths)
 		eu_warnx("cannot write %s: %s", output, lxw_strerror(e));
 		eu_status_raise(&X.status, EU_EXIT_OUTPUT);
 		ok = 0;
+	}
+	/* The staff's names (a decisions table's by, notes) are not for the
+	 * world to read. */
+	if (ok && X.names_staff) {
+		struct stat st;
+		if (stat(tmp, &st) < 0 || chmod(tmp, st.st_mode & 07770) < 0)
+			eu_warnx("cannot keep %s from being world-readable: %s", output, strerror(errno));
 	}
 	if (ok && rename(tmp, output) < 0) {
 		eu_warnx("cannot write %s: %s", output, strerror(errno));

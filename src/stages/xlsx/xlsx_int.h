@@ -19,16 +19,17 @@
 /* How a column's cells are written; names as in workbook.csv. */
 enum kind {
 	K_TEXT, K_WRAP, K_INTEGER, K_NUMBER, K_AMOUNT, K_RATIO, K_DATE, K_DAYS,
-	K_DECISION, K_SCORE, K_CALL, K_TIER, K_CHANGE, NKIND
+	K_DECISION, K_SCORE, K_CALL, K_TIER, K_CHANGE, K_STAFF, NKIND
 };
 
 /* Codes whose words come from labels.csv under prefix.code: the stream's
  * own words (core/words.h), in the order the workbook shows them; tiers
  * strongest first (cells.c). */
-enum xl_code { XC_DECISION, XC_TIER, XC_CHANGE, NXC };
+enum xl_code { XC_DECISION, XC_TIER, XC_CHANGE, XC_STAFF, NXC };
 #define NDEC EU_NDECISIONS
 #define NTIER EU_NTIERS
 #define NCHANGE EU_NCHANGES
+#define NSTAFF EU_NSTAFF
 extern const char *const xl_code_prefix[NXC];
 size_t xl_ncodes(enum xl_code c);
 const char *xl_code_name(enum xl_code c, size_t i);
@@ -50,6 +51,7 @@ enum { S_CAND, S_REJ, S_CHG, NSHEET };
 struct col {
 	char *name;
 	enum kind kind;
+	int optional;    /* shown only when the input has it (workbook.csv optional) */
 	char *title;
 	long src;        /* column in the input stream */
 	double width;    /* widest cell so far, in characters */
@@ -84,7 +86,7 @@ typedef struct xl {
 	long today;
 	long today_month;        /* year * 12 + month - 1 of today */
 	/* Words looked up once, not per cell. */
-	const char *cut, *dec_word[NDEC], *tier_word[NTIER], *change_word[NCHANGE];
+	const char *cut, *dec_word[NDEC], *tier_word[NTIER], *change_word[NCHANGE], *staff_word[NSTAFF];
 	lxw_workbook *wb;
 	lxw_worksheet *overview;
 	lxw_format *f_head, *f_wrap, *f_int, *f_num, *f_amount, *f_ratio, *f_date, *f_link,
@@ -100,6 +102,8 @@ typedef struct xl {
 	unsigned long max_links;
 	eu_buf tmp, url;
 	int status;
+	int names_staff;         /* a staff column is shown: the workbook names people */
+	long overview_src[8];    /* the candidates' columns the overview counts by */
 } xl;
 
 /* policy.c: workbook.csv, labels, goals and settings; 0 or -1 after
@@ -115,7 +119,12 @@ void xl_put_string(xl *X, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const cha
 /* sheets.c */
 void xl_sheet_header(xl *X, struct sheet *sh);
 void xl_sheet_finish(xl *X, struct sheet *sh);
-int xl_read_sheet(xl *X, int which, char *const *paths, size_t npaths, unsigned long *count);
+/* Opens a sheet's inputs (paths NULL: there are none, as when no rejects
+ * are given) and binds its columns: an optional column the input lacks
+ * is dropped, any other is an error.  Then the header can be written and
+ * the rows read.  xl_open_sheet: 0, or -1 after messages (s is closed). */
+int xl_open_sheet(xl *X, int which, char *const *paths, size_t npaths, eu_stream *s);
+void xl_fill_sheet(xl *X, int which, eu_stream *s, unsigned long *count);
 
 /* overview.c: written last, from the counts, though it is the second sheet. */
 void xl_write_overview(xl *X, const char *sheet);
