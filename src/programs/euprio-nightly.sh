@@ -10,10 +10,11 @@ usage() {
 	cat <<'U'
 usage: euprio-nightly [-hnV] [-c DIR] [-i DIR] [-o DIR] [--today DATE] [--lang da|en]
 Run the euprio pipeline on INPUT/applications/*.xml and INPUT/listings/*.csv
-(and *.tsv), and write into OUTPUT: candidates-DATE.csv, rejected-DATE.csv,
-changes-DATE.csv (against the last run), candidates-DATE.xlsx (the morning
-workbook), candidates-latest.csv and .xlsx (links to today's),
-log/euprio-DATE.log and history.csv (one line per run).
+(and *.tsv), with the coordinator's INPUT/decisions.csv when present, and
+write into OUTPUT: candidates-DATE.csv, rejected-DATE.csv, changes-DATE.csv
+(against the last run), candidates-DATE.xlsx (the morning workbook),
+candidates-latest.csv and .xlsx (links to today's), log/euprio-DATE.log,
+history.csv (one line per run) and, with decisions, decline-memory.csv.
 
   -c, --config DIR  policy directory (default $EUPRIO_CONFIG, then installed)
   -i, --input DIR   input folder (default $EUPRIO_INPUT, then .)
@@ -93,6 +94,15 @@ mkdir -p "$output/log" 2>/dev/null || die 4 "cannot create $output/log"
 exec 9>"$output/.euprio.lock" || die 4 "cannot open the lock file in $output"
 flock -n 9 || die 5 "another euprio-nightly run holds the lock on $output; not run"
 
+# --- Staff decisions (#24) ----------------------------------------------
+# IN/decisions.csv, when present: the coordinator's pursue/decline/watch.
+# euprio-rank keeps OUT/decline-memory.csv, what each declined record was
+# when first declined, and replaces it itself (atomically, after a whole
+# run).  Passed as ${decisions:+...}, so names with spaces stay one word.
+decisions=
+[ -e "$input/decisions.csv" ] && decisions="$input/decisions.csv"
+# -------------------------------------------------------------------------
+
 log="$output/log/euprio-$today.log"
 tmp=$(mktemp -d "$output/.euprio-run.XXXXXX") || die 4 "cannot create a work folder in $output"
 cleanup() { rm -rf "$tmp"; }
@@ -103,6 +113,7 @@ trap 'cleanup; exit 4' HUP INT TERM
 	echo "euprio-nightly $(date '+%F %T') today=$today config=${EUPRIO_CONFIG:-(installed)}"
 	echo "applications: ${apps:-(none)}"
 	echo "listings: ${listings:-(none)}"
+	echo "decisions: ${decisions:-(none)}"
 } >"$tmp/log"
 
 # 3. The pipeline.  POSIX sh has no pipefail, so each stage leaves its exit
@@ -115,7 +126,9 @@ fi |
 ( euprio-sdeo --append $listings 2>>"$tmp/sdeo.err"; echo $? >"$tmp/st.sdeo" ) |
 ( euprio-local --lang "$lang" 2>>"$tmp/local.err"; echo $? >"$tmp/st.local" ) |
 ( euprio-goals 2>>"$tmp/goals.err"; echo $? >"$tmp/st.goals" ) |
-( euprio-rank --today "$today" --lang "$lang" --rejects "$tmp/rejected.csv" >"$tmp/candidates.csv" 2>>"$tmp/rank.err"; echo $? >"$tmp/st.rank" )
+( euprio-rank --today "$today" --lang "$lang" --rejects "$tmp/rejected.csv" \
+	${decisions:+--decisions "$decisions" --decline-memory "$output/decline-memory.csv"} \
+	>"$tmp/candidates.csv" 2>>"$tmp/rank.err"; echo $? >"$tmp/st.rank" )
 
 worst=0
 for st in apps sdeo local goals rank; do
@@ -135,9 +148,9 @@ fi
 # 4. What changed since the last run.
 prev="$output/candidates-latest.csv"
 if [ -e "$prev" ] || [ -L "$prev" ]; then
-	euprio-changes "$prev" "$tmp/candidates.csv"
+	euprio-changes --rejects "$tmp/rejected.csv" "$prev" "$tmp/candidates.csv"
 else
-	euprio-changes --first-run "$tmp/candidates.csv"
+	euprio-changes --rejects "$tmp/rejected.csv" --first-run "$tmp/candidates.csv"
 fi >"$tmp/changes.csv" 2>>"$tmp/log" || {
 	cat "$tmp/log" >>"$log"; die 4 "could not compare with the last run"; }
 

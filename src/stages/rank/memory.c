@@ -30,7 +30,7 @@ static const char *const mcols[] = {
 static const char header_comment[] =
 	"# euprio-rank's memory of declined records: each record as it was the night its decline was first "
 	"seen. It is back among the candidates when it changes materially from this (docs/scoring.md). "
-	"Delete a row to have that record remembered afresh tonight.\n";
+	"Delete a row to have that record remembered afresh in the next run.\n";
 
 void rank_memo_free(struct memo *m)
 {

@@ -132,9 +132,8 @@ unsigned rank_since(const eu_rank *R, const struct memo *m, const char *deadline
 		    const char *grant, const char *cost, eu_buf *since);
 /* The row for id, or NULL (rows are unique by id). */
 struct staff_row *rank_staff_find(const struct staff *S, const char *id);
-/* After the run: the rows no record had, told; the memory replaced
- * unless the output failed (status raised if it cannot be). */
-void rank_staff_finish(eu_rank *R, int *status);
+/* After the run: the rows no record had, told at their lines. */
+void rank_staff_unmatched(const eu_rank *R);
 void rank_staff_free(struct staff *S);
 /* memory.c: the memory's file read into the rows it still belongs to (a
  * missing file is an empty memory); a new memory from a record; the file

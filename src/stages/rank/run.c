@@ -434,15 +434,23 @@ int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_
 		eu_buf_printf(&summary, "%s%s %lu", k ? ", " : " (", r.by[k].code, r.by[k].n);
 	if (r.nby)
 		eu_buf_addc(&summary, ')');
+	/* The ids no record had before the counts: the counts stay the last
+	 * line, which euprio-nightly quotes. */
+	rank_staff_unmatched(r.R);
 	eu_warnx("%zu candidates, %lu rejected%s", r.nc, r.nrej, summary.p ? summary.p : "");
 	eu_buf_free(&summary);
 	if (r.nbad)
 		eu_status_raise(&status, EU_EXIT_BADREC);
-	rank_staff_finish(r.R, &status);
 	if (eu_writer_flush(r.rej) < 0) {
 		eu_warnx("write error on %s: %s", eu_writer_name(r.rej), strerror(errno));
 		eu_status_raise(&status, EU_EXIT_OUTPUT);
 	}
+	/* The memory moves on only with a stream read (a stage before rank
+	 * that died leaves rank nothing to learn from) and the output written
+	 * (the candidates' own errors are told when they are closed). */
+	if (R->staff && R->staff->memory && r.s.nin && status < EU_EXIT_OUTPUT && eu_writer_flush(w) == 0 &&
+	    rank_memory_write(R->staff) < 0)
+		eu_status_raise(&status, EU_EXIT_OUTPUT);
 
 	for (size_t i = 0; i < r.nc; i++) {
 		free(r.c[i].blob);

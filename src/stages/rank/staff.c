@@ -295,16 +295,12 @@ void rank_staff_flags(const eu_rank *R, eu_rank_out *o)
 			eu_list_add(&o->flags, eu_back_flags[k], strlen(eu_back_flags[k]));
 }
 
-void rank_staff_finish(eu_rank *R, int *status)
+void rank_staff_unmatched(const eu_rank *R)
 {
-	struct staff *S = R->staff;
+	const struct staff *S = R->staff;
 
-	if (!S)
-		return;
-	for (size_t i = 0; i < S->n; i++)
+	for (size_t i = 0; S && i < S->n; i++)
 		if (!S->row[i].matched)
 			eu_warn_at(S->path, S->row[i].line, "'%s' (%s) matches no record in this run: check the id",
 				   S->row[i].id, eu_staff_names[S->row[i].decision]);
-	if (S->memory && *status < EU_EXIT_OUTPUT && rank_memory_write(S) < 0)
-		eu_status_raise(status, EU_EXIT_OUTPUT);
 }
