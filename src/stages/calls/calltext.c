@@ -177,8 +177,10 @@ int eu_html_text(const char *s, size_t len, eu_buf *out)
 	while (n) {
 		int descend = 0;
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			if (n->content)
-				eu_buf_adds(&raw, (const char *)n->content);
+			/* A line break in HTML text is a space, but in <pre>. */
+			int pre = n->parent && n->parent->name && !xmlStrcasecmp(n->parent->name, (const xmlChar *)"pre");
+			for (const xmlChar *c = n->content; c && *c; c++)
+				eu_buf_addc(&raw, !pre && (*c == '\n' || *c == '\r' || *c == '\t') ? ' ' : (char)*c);
 		} else if (n->type == XML_ELEMENT_NODE) {
 			if (!xmlStrcasecmp(n->name, (const xmlChar *)"br")) {
 				eu_buf_addc(&raw, '\n');

@@ -286,8 +286,12 @@ struct jr {
 	/* after an error */
 	int searching;
 	unsigned long long search_from;
-	char hist[HIST];
-	size_t histlen;
+	/* The bytes read lately, from keep_pos: back to the start of the
+	 * topic being read (at most calls.max_text_bytes of it), so that a
+	 * search after an error can look into the topic it broke. */
+	eu_buf keep;
+	unsigned long long keep_pos;
+	unsigned long long scan_end;  /* where the framer stopped at an error */
 };
 
 static const yajl_callbacks sax_cb;
@@ -526,7 +530,8 @@ static void json_error(struct jr *r, unsigned long long pos, long line, const ch
 		snprintf(why, sizeof why, "the input ends inside this topic (truncated at byte %llu)", pos);
 	else
 		snprintf(why, sizeof why, "JSON error at byte %llu (line %ld): %s", pos, line, msg);
-	if (r->unit_depth) {
+	int was_open = r->unit_depth != 0;
+	if (was_open) {
 		unit_end(r, why);
 	} else {
 		eu_warn_at(r->name, line, "%s%s", at_end ? "the input ends inside a JSON value" : why,
@@ -538,10 +543,13 @@ static void json_error(struct jr *r, unsigned long long pos, long line, const ch
 	framer_reset(r);
 	if (!at_end) {
 		r->searching = 1;
-		/* Never back into a topic already read. */
+		/* Into the broken topic (a topic cut off can be followed by one
+		 * whole), but never back into one already read. */
 		r->search_from = pos > 200 ? pos - 200 : 0;
-		if (r->units && r->search_from <= r->unit_pos)
+		if (r->units && (was_open || r->search_from <= r->unit_pos))
 			r->search_from = r->unit_pos + 1;
+		if (r->search_from < r->keep_pos)
+			r->search_from = r->keep_pos;
 	}
 }
 
@@ -559,7 +567,11 @@ static int feed(struct jr *r, const char *p, size_t n, unsigned long long pos, l
 		return 0;
 	if (r->stop)
 		return -2;
+	/* yajl counts the token it failed on as read: the error is its last
+	 * byte. */
 	size_t off = yajl_get_bytes_consumed(r->h);
+	if (off)
+		off--;
 	for (; r->cur_off < off && r->cur_off < n; r->cur_off++)
 		if (p[r->cur_off] == '\n')
 			r->cur_line++;
@@ -596,8 +608,10 @@ static int process(struct jr *r, const char *seg, size_t len, unsigned long long
 		if (run != (size_t)-1) {                                            \
 			rc = feed(r, seg + run, (end) - run, pos + run, run_line);  \
 			run = (size_t)-1;                                           \
-			if (rc < 0)                                                 \
+			if (rc < 0) {                                               \
+				r->scan_end = pos + i;                              \
 				return rc == -2 ? 2 : 1;                            \
+			}                                                           \
 		}                                                                   \
 	} while (0)
 
@@ -704,8 +718,10 @@ static int process(struct jr *r, const char *seg, size_t len, unsigned long long
 			if (r->depth >= C->max_depth) {
 				FLUSH(i);
 				rc = feed(r, "null", 4, pos + i, r->line);
-				if (rc < 0)
+				if (rc < 0) {
+					r->scan_end = pos + i;
 					return rc == -2 ? 2 : 1;
+				}
 				if (r->unit_depth)
 					r->unit_deep = 1;
 				else
@@ -724,6 +740,7 @@ static int process(struct jr *r, const char *seg, size_t len, unsigned long long
 			break;
 		}
 	}
+	size_t i = len;
 	if (!r->cutting && !r->skip && !r->between)
 		FLUSH(len);
 #undef FLUSH
@@ -765,38 +782,34 @@ static long resync_find(const struct jr *r, const char *buf, size_t len)
 static int piece(struct jr *r, const char *p, size_t len, unsigned long long pos)
 {
 	size_t off = 0;
-	eu_buf win = EU_BUF_INIT;
 	int rc = 0;
 
+	if (!r->keep.len)
+		r->keep_pos = pos;
+	eu_buf_add(&r->keep, p, len);
 	while (off < len) {
 		if (r->searching) {
-			/* The window: from search_from (in hist, if before pos) to the
-			 * end of this piece. */
-			unsigned long long from = r->search_from;
-			if (from < pos - r->histlen)
-				from = pos - r->histlen;
-			eu_buf_clear(&win);
-			if (from < pos)
-				eu_buf_add(&win, r->hist + r->histlen - (size_t)(pos - from), (size_t)(pos - from));
-			size_t skip = from > pos ? (size_t)(from - pos) : 0;
-			if (skip < len)
-				eu_buf_add(&win, p + skip, len - skip);
-			unsigned long long wpos = from < pos ? from : pos + skip;
-			long at = win.len ? resync_find(r, win.p, win.len) : -1;
+			unsigned long long from = r->search_from < r->keep_pos ? r->keep_pos : r->search_from;
+			size_t woff = (size_t)(from - r->keep_pos);
+			long at = woff < r->keep.len ? resync_find(r, r->keep.p + woff, r->keep.len - woff) : -1;
 			if (at < 0) {
 				/* The last bytes may hold the start of a match. */
-				size_t keep = SIG_MAX + 2 * SIG_WS + 8;
+				size_t part = SIG_MAX + 2 * SIG_WS + 8;
 				unsigned long long end = pos + len;
-				r->search_from = end > keep && end - keep > r->search_from ? end - keep : r->search_from;
+				if (end > part && end - part > r->search_from)
+					r->search_from = end - part;
 				break;
 			}
-			unsigned long long start = wpos + (unsigned long long)at;
+			unsigned long long start = from + (unsigned long long)at;
+			/* Lines are counted again from the start found. */
+			for (unsigned long long q = start; q < r->scan_end; q++)
+				r->line -= r->keep.p[q - r->keep_pos] == '\n';
 			r->searching = 0;
 			r->resumed = 1;
 			eu_warn_at(r->name, 0, "reading on from byte %llu, where a topic starts", start);
 			if (start < pos) {
-				/* The start lies in the bytes kept from before. */
-				rc = process(r, win.p + at, (size_t)(pos - start), start);
+				/* The start lies in bytes read before this piece. */
+				rc = process(r, r->keep.p + (start - r->keep_pos), (size_t)(pos - start), start);
 				if (rc == 2)
 					break;
 				if (rc == 1)
@@ -813,16 +826,22 @@ static int piece(struct jr *r, const char *p, size_t len, unsigned long long pos
 		off = 0;
 		rc = 0;
 	}
-	eu_buf_free(&win);
-	/* Keep the last bytes for a search that has to look back. */
-	if (len >= HIST) {
-		memcpy(r->hist, p + len - HIST, HIST);
-		r->histlen = HIST;
-	} else {
-		size_t keep = r->histlen + len > HIST ? HIST - len : r->histlen;
-		memmove(r->hist, r->hist + r->histlen - keep, keep);
-		memcpy(r->hist + keep, p, len);
-		r->histlen = keep + len;
+	/* Keep from the start of the open topic (or of the search), at least
+	 * the last HIST bytes, at most calls.max_text_bytes more. */
+	unsigned long long end = pos + len, lo = end > HIST ? end - HIST : 0;
+	if (r->unit_depth && r->unit_pos < lo)
+		lo = r->unit_pos;
+	if (r->searching && r->search_from < lo)
+		lo = r->search_from;
+	if (end > HIST + r->C->max_text && lo < end - HIST - r->C->max_text)
+		lo = end - HIST - r->C->max_text;
+	if (lo > r->keep_pos && (lo - r->keep_pos) * 2 > r->keep.len) {
+		size_t drop = (size_t)(lo - r->keep_pos);
+		memmove(r->keep.p, r->keep.p + drop, r->keep.len - drop);
+		r->keep.len -= drop;
+		r->keep.p[r->keep.len] = '\0';
+		r->keep_pos = lo;
+		eu_buf_shrink(&r->keep, 4 * (HIST + r->C->max_text));
 	}
 	return rc == 2 ? 2 : 0;
 }
@@ -896,5 +915,6 @@ int call_json_read(eu_calls *C, struct call_src *src, const char *name, const ch
 	call_rec_free(&r.rec);
 	eu_buf_free(&r.sig);
 	eu_buf_free(&r.unit_key);
+	eu_buf_free(&r.keep);
 	return r.status;
 }
