@@ -793,6 +793,11 @@ static int piece(struct jr *r, const char *p, size_t len, unsigned long long pos
 			size_t woff = (size_t)(from - r->keep_pos);
 			long at = woff < r->keep.len ? resync_find(r, r->keep.p + woff, r->keep.len - woff) : -1;
 			if (at < 0) {
+				/* Lines are counted over what the search passed. */
+				for (unsigned long long q = r->scan_end > r->keep_pos ? r->scan_end : r->keep_pos; q < pos + len; q++)
+					r->line += r->keep.p[q - r->keep_pos] == '\n';
+				if (r->scan_end < pos + len)
+					r->scan_end = pos + len;
 				/* The last bytes may hold the start of a match. */
 				size_t part = SIG_MAX + 2 * SIG_WS + 8;
 				unsigned long long end = pos + len;
@@ -801,9 +806,11 @@ static int piece(struct jr *r, const char *p, size_t len, unsigned long long pos
 				break;
 			}
 			unsigned long long start = from + (unsigned long long)at;
-			/* Lines are counted again from the start found. */
-			for (unsigned long long q = start; q < r->scan_end; q++)
+			/* Lines are counted again from the start found (or on to it). */
+			for (unsigned long long q = start > r->keep_pos ? start : r->keep_pos; q < r->scan_end; q++)
 				r->line -= r->keep.p[q - r->keep_pos] == '\n';
+			for (unsigned long long q = r->scan_end > r->keep_pos ? r->scan_end : r->keep_pos; q < start; q++)
+				r->line += r->keep.p[q - r->keep_pos] == '\n';
 			r->searching = 0;
 			r->resumed = 1;
 			eu_warn_at(r->name, 0, "reading on from byte %llu, where a topic starts", start);

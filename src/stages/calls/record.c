@@ -233,7 +233,8 @@ static void finish_deadlines(eu_calls *C, struct call_rec *r, long *first, long 
 		}
 		free(copy);
 	}
-	qsort(d, n, sizeof *d, cmp_long);
+	if (n)
+		qsort(d, n, sizeof *d, cmp_long);
 	eu_buf_clear(v);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++) {
