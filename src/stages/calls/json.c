@@ -526,10 +526,15 @@ static void json_error(struct jr *r, unsigned long long pos, long line, const ch
 {
 	char why[300];
 
+	/* Inside a topic the error is named by the topic (its start, in the
+	 * message's line and in origin): where yajl notices an error inside a
+	 * token that spans reads depends on where the reads end. */
 	if (at_end)
 		snprintf(why, sizeof why, "the input ends inside this topic (truncated at byte %llu)", pos);
+	else if (r->unit_depth)
+		snprintf(why, sizeof why, "JSON error in this topic (from byte %llu): %s", r->unit_pos, msg);
 	else
-		snprintf(why, sizeof why, "JSON error at byte %llu (line %ld): %s", pos, line, msg);
+		snprintf(why, sizeof why, "JSON error near byte %llu (line %ld): %s", pos, line, msg);
 	int was_open = r->unit_depth != 0;
 	if (was_open) {
 		unit_end(r, why);
