@@ -292,6 +292,7 @@ struct jr {
 	eu_buf keep;
 	unsigned long long keep_pos;
 	unsigned long long scan_end;  /* where the framer stopped at an error */
+	unsigned long long value_pos; /* where the top-level value began */
 };
 
 static const yajl_callbacks sax_cb;
@@ -534,12 +535,12 @@ static void json_error(struct jr *r, unsigned long long pos, long line, const ch
 	else if (r->unit_depth)
 		snprintf(why, sizeof why, "JSON error in this topic (from byte %llu): %s", r->unit_pos, msg);
 	else
-		snprintf(why, sizeof why, "JSON error near byte %llu (line %ld): %s", pos, line, msg);
+		snprintf(why, sizeof why, "JSON error in the value from byte %llu: %s", r->value_pos, msg);
 	int was_open = r->unit_depth != 0;
 	if (was_open) {
 		unit_end(r, why);
 	} else {
-		eu_warn_at(r->name, line, "%s%s", at_end ? "the input ends inside a JSON value" : why,
+		eu_warn_at(r->name, 0, "%s%s", at_end ? "the input ends inside a JSON value" : why,
 			   at_end ? " (truncated)" : "");
 		eu_status_raise(&r->status, EU_EXIT_INPUT);
 	}
@@ -550,7 +551,7 @@ static void json_error(struct jr *r, unsigned long long pos, long line, const ch
 		r->searching = 1;
 		/* Into the broken topic (a topic cut off can be followed by one
 		 * whole), but never back into one already read. */
-		r->search_from = pos > 200 ? pos - 200 : 0;
+		r->search_from = r->value_pos + 1;
 		if (r->units && (was_open || r->search_from <= r->unit_pos))
 			r->search_from = r->unit_pos + 1;
 		if (r->search_from < r->keep_pos)
@@ -641,6 +642,7 @@ static int process(struct jr *r, const char *seg, size_t len, unsigned long long
 			}
 			if (c == '{' || c == '[') {
 				junk_report(r);
+				r->value_pos = pos + i;
 				r->between = 0;
 				r->depth = 1;
 				run = i;
