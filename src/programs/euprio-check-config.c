@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "euprio/stages/apps.h"
+#include "euprio/stages/calls.h"
 #include "euprio/core/cli.h"
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
@@ -86,6 +87,9 @@ int main(int argc, char **argv)
 	eu_listings *S = eu_listings_new(dir, NULL);
 	bad |= !S;
 	eu_listings_free(S);
+	eu_calls *C = eu_calls_new(dir, NULL);
+	bad |= !C;
+	eu_calls_free(C);
 	bad |= eu_xlsx_check_config(dir) != 0;
 	if (bad) {
 		eu_warnx("%s: the configuration has faults (see above)", dir);

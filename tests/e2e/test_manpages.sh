@@ -2,7 +2,7 @@
 # every long option its --help lists.
 . "$(dirname "$0")/lib.sh"
 command -v groff >/dev/null || { echo "skip: groff not installed"; exit 77; }
-for prog in euprio-cat euprio-apps euprio-sdeo euprio-local euprio-goals euprio-rank euprio-check-config euprio-changes euprio-nightly euprio-split euprio-xlsx; do
+for prog in euprio-cat euprio-apps euprio-sdeo euprio-calls euprio-local euprio-goals euprio-rank euprio-check-config euprio-changes euprio-nightly euprio-split euprio-xlsx; do
 	page="$EUPRIO_SRC/man/$prog.1"
 	[ -f "$page" ] && pass || { fail "$prog has no man page"; continue; }
 	groff -man -ww -z "$page" >"$T/w" 2>&1
