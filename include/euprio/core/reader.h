@@ -13,6 +13,8 @@ typedef struct eu_row {
 	const size_t *len;   /* field lengths in bytes (a field may hold NUL) */
 	long line;           /* physical line where the row starts, from 1 */
 	const char *bad;     /* NULL, or why the reader could not trust the row */
+	size_t bad_field;    /* the field bad is about, from 1; 0 when it is the
+			      * whole row's (ragged) */
 	/* The fields back to back in f's order, each followed by a NUL, so
 	 * that a row can be kept with one copy; NULL when there are none. */
 	const char *span;
