@@ -19,12 +19,13 @@ static void usage(FILE *out)
 		"record stream.  Adds local_partners, local_count, local_tier\n"
 		"(odense/fyn/none), local_types, local_evidence and twin_cities.\n"
 		"\n"
-		"  -c, --config DIR  policy directory (default $EUPRIO_CONFIG, then the\n"
-		"                    installed one)\n"
+		"  -c, --config DIR  the policy directory; by default\n", synopsis);
+	eu_cli_config_help(out, 20);
+	fprintf(out,
 		"  -h, --help        show this help and exit\n"
 		"  -V, --version     show the version and exit\n"
 		"\n"
-		"See euprio-local(1).\n", synopsis);
+		"See euprio-local(1).\n");
 }
 
 static const char *const owned[] = {
