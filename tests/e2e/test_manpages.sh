@@ -28,4 +28,9 @@ for prog in euprio-cat euprio-apps euprio-sdeo euprio-local euprio-goals euprio-
 		grep -q "^$l " "$T/pairs" && pass || fail "$prog.1 gives -$l, which $prog --help does not list"
 	done
 done
+# The pages that are no program's (euprio(7)) render cleanly too.
+for page in "$EUPRIO_SRC"/man/*.[2-8]; do
+	groff -man -ww -z "$page" >"$T/w" 2>&1
+	[ ! -s "$T/w" ] && pass || fail "$(basename "$page") renders with warnings: $(cat "$T/w")"
+done
 finish
