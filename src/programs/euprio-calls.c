@@ -11,7 +11,7 @@
 #include "euprio/core/values.h"
 #include "euprio/stages/calls.h"
 
-static const char synopsis[] = "euprio-calls [-hVv] [-c DIR] [--today DATE] [FILE...]";
+static const char synopsis[] = "euprio-calls [-hVv] [-c DIR] [-t DATE] [FILE...]";
 
 static void usage(FILE *out)
 {
@@ -23,14 +23,16 @@ static void usage(FILE *out)
 		"topic objects, JSON lines or an array of topics, and the CSV exports; gzip\n"
 		"is read through zlib.  No FILE, or \"-\": standard input.\n"
 		"\n"
-		"  -c, --config DIR      policy directory (default $EUPRIO_CONFIG, then installed)\n"
-		"      --today DATE      the day CSV exports' status is derived for and the next\n"
+		"  -c, --config DIR      the policy directory; by default\n", synopsis);
+	eu_cli_config_help(out, 22);
+	fprintf(out,
+		"  -t, --today DATE      the day CSV exports' status is derived for and the next\n"
 		"                        cut-off is chosen from (YYYY-MM-DD; default today)\n"
 		"  -v, --verbose         print a count of topics read, rejected and repaired\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
-		"See euprio-calls(1) and docs/calls.md.\n", synopsis);
+		"See euprio-calls(1) and docs/calls.md.\n");
 }
 
 int main(int argc, char **argv)
@@ -38,7 +40,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
-		{"today", required_argument, NULL, EU_OPT_TODAY},
+		{"today", required_argument, NULL, 't'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -49,9 +51,9 @@ int main(int argc, char **argv)
 
 	eu_cli_start(argv[0]);
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "c:hvV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:ht:vV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case EU_OPT_TODAY:
+		case 't':
 			if ((o.today = eu_parse_date(optarg)) < 0) {
 				eu_warnx("--today: '%s' is not a date", optarg);
 				return eu_cli_usage_error(synopsis);

@@ -23,16 +23,18 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: %s\n"
-		"Check every configuration table and profile in DIR (default $EUPRIO_CONFIG,\n"
-		"then the installed one).  Every fault is printed as file:line:col; the exit\n"
-		"status is 0 when all is well and 2 otherwise.\n"
+		"Check every configuration table and profile of the policy directory the\n"
+		"programs would use, or DIR.  Every fault is printed as file:line:col; the\n"
+		"exit status is 0 when all is well and 2 otherwise.\n"
 		"\n"
-		"  -c, --config DIR  the policy directory to check\n"
+		"  -c, --config DIR  the policy directory to check; by default\n", synopsis);
+	eu_cli_config_help(out, 20);
+	fprintf(out,
 		"  -q, --quiet       print nothing when all is well\n"
 		"  -h, --help        show this help and exit\n"
 		"  -V, --version     show the version and exit\n"
 		"\n"
-		"See euprio-check-config(1).\n", synopsis);
+		"See euprio-check-config(1).\n");
 }
 
 int main(int argc, char **argv)
