@@ -54,7 +54,16 @@ opt_error() {
 	exit 2
 }
 # A name as one line for messages and the log: line breaks and tabs as '?'.
-shown() { printf '%s' "$1" | tr '\n\r\t' '???'; }
+nl='
+'
+cr=$(printf '\r')
+tab=$(printf '\t')
+shown() {
+	case $1 in
+	*"$nl"* | *"$cr"* | *"$tab"*) printf '%s' "$1" | tr '\n\r\t' '???' ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
 # YYYY-MM-DD as a number, for comparing dates (sets $dn).
 datenum() { dn=${1%%-*}${1#*-}; dn=${dn%%-*}${dn#*-}; }
 
@@ -144,7 +153,11 @@ realdir() { (CDPATH= cd -P -- "$1" 2>/dev/null && pwd -P); }
 [ -d "$output" ] && [ "$(realdir "$output")" = / ] && die 2 "the output folder must not be /"
 [ -n "$config" ] && export EUPRIO_CONFIG="$config"
 # Until the run has its work folder, a signal ends it with nothing published.
-early_signal() { die 4 "stopped by SIG$1 before the run started; nothing published"; }
+tmp=
+early_signal() {
+	[ -n "$tmp" ] && rm -rf -- "$tmp"
+	die 4 "stopped by SIG$1 before the run started; nothing published; yesterday's output is untouched"
+}
 for s in HUP INT TERM; do trap "early_signal $s" "$s"; done
 
 # ---- the inputs.  input_ok FILE KIND LIST: a glob's match that a stage can
@@ -212,6 +225,9 @@ no_link_file() {  # PATH: absent, or a regular file that is not a link
 		die 4 "refusing to open $(shown "$1"): it is a symbolic link, which euprio-nightly never makes there; nothing was run (remove it and run again)"
 	fi
 	[ ! -e "$1" ] || [ -f "$1" ] || die 4 "refusing to open $(shown "$1"): it is not a regular file; nothing was run"
+	# A second hard link is a file elsewhere as well (this script makes none).
+	[ ! -e "$1" ] || [ "$(stat -c %h -- "$1")" = 1 ] ||
+		die 4 "refusing to open $(shown "$1"): it has more than one hard link, which euprio-nightly never makes; nothing was run"
 }
 no_link_dir() {
 	if [ -L "$1" ]; then
@@ -244,7 +260,10 @@ if [ -L "$output/days" ]; then
 	case ${oldview#.euprio-data/view.} in
 	"$oldview"|*/*|'') die 4 "refusing to use $(shown "$output/days"): it links to $(shown "$oldview"), not to a view euprio-nightly made; nothing was run" ;;
 	esac
-	[ -d "$output/$oldview" ] && [ ! -L "$output/$oldview" ] || oldview=
+	# The days it names live only there: never take a view that is not a
+	# folder of ours, lest the days it does not name be tidied away.
+	[ -d "$output/$oldview" ] && [ ! -L "$output/$oldview" ] ||
+		die 4 "refusing to go on: $(shown "$output/days") leads to $(shown "$oldview"), which is not a view folder euprio-nightly made, so which days are published cannot be told; nothing was run (move $(shown "$data") and days away to start afresh)"
 elif [ -e "$output/days" ]; then
 	die 4 "refusing to replace $(shown "$output/days"): it is not the link euprio-nightly makes; nothing was run"
 fi
@@ -258,14 +277,21 @@ hist_append() {  # ROW
 	fi
 	printf '%s\n' "$1" >>"$hist"
 }
+# RUN as the history's run_at: YYYY-MM-DD HH:MM:SS.
+runat() {
+	printf '%.4s-%.2s-%.2s %.2s:%.2s:%.2s' "$1" "${1#????}" "${1#??????}" "${1#*T}" "${1#*T??}" "${1#*T????}"
+}
 row() {  # STATUS SUMMARY CHANGES SECONDS
 	printf '%s,%s,%s,"%s",%s,%s' "$today" "$started" "$1" "$(printf '%s' "$2" | tr -d '"\r\n')" "$3" "$4"
 }
 
-started=$(date '+%F %T')
-start=$(date +%s)
-tmp=$(mktemp -d "$output/.euprio-run.XXXXXX") || die 4 "cannot create a work folder in $(shown "$output")"
-runid=${tmp##*.}
+# The work folder's name says which day and when (RUN is YYYYMMDDTHHMMSS-PID),
+# so a run killed the moment it made it still gets its row from the next.
+set -- $(date '+%s %Y%m%dT%H%M%S')
+start=$1
+runid=$2-$$
+started=$(runat "$runid")
+tmp=$output/.euprio-run.$today.$runid
 day=$tmp/day
 store=$data/$today.$runid
 newview=$data/view.$runid
@@ -273,16 +299,23 @@ made=                 # top-level links this run created before publishing
 phase=start
 sig=
 finishing=0
-printf '%s %s %s\n' "$runid" "$today" "$started" >"$tmp/run"
-trap 'rm -rf -- "$tmp"' EXIT
-for s in HUP INT TERM; do trap "on_signal $s" "$s"; done
-
 logf=$tmp/log
+mkdir -- "$tmp" 2>/dev/null || die 4 "cannot create a work folder in $(shown "$output")"
 {
 	echo "euprio-nightly run $runid $started today=$today config=${EUPRIO_CONFIG:-(installed)}"
 	echo "input: $(shown "$input")  output: $(shown "$output")"
 } >"$logf"
+trap 'rm -rf -- "$tmp"' EXIT
+for s in HUP INT TERM; do trap "on_signal $s" "$s"; done
 
+# Links a killed run made for a day it never published lead nowhere: gone.
+drop_dead_links() {
+	for f in "$output"/*-????-??-??.csv "$output"/*-????-??-??.xlsx; do
+		if [ -L "$f" ] && [ ! -e "$f" ]; then
+			case $(readlink -- "$f") in days/*) rm -f -- "$f" ;; esac
+		fi
+	done
+}
 published() { [ -L "$output/days" ] && [ "$(readlink -- "$output/days")" = ".euprio-data/view.$runid" ]; }
 
 # alive PID NAME: PID is a process named NAME that has not ended (a zombie
@@ -324,19 +357,23 @@ stop_stages() {
 fail() {  # STATUS MESSAGE
 	finishing=1
 	stop_stages
-	if ! published; then
-		for f in $made; do [ -L "$output/$f" ] && rm -f -- "$output/$f"; done
-		rm -rf -- "$store" "$newview"
-	fi
-	secs=$(($(date +%s) - start))
-	echo "failed: $2; exit $1; ${secs}s" >>"$logf"
-	cat -- "$logf" >>"$log" 2>/dev/null || say "cannot write the log $(shown "$log")"
-	frow=$(row "$1" "$2" "" "$secs")
-	printf '%s\n' "$frow" >"$tmp/row.failed" 2>/dev/null
-	hist_append "$frow" 2>/dev/null || say "cannot write $(shown "$hist")"
-	if [ "$1" = 4 ]; then say "$2; yesterday's output is untouched (see $(shown "$log"))"
-	else say "$2 (see $(shown "$log"))"
-	fi
+	# The writing is not to be cut short by a second signal (see section 7).
+	(
+		trap '' HUP INT TERM
+		if ! published; then
+			for f in $made; do [ -L "$output/$f" ] && rm -f -- "$output/$f"; done
+			rm -rf -- "$store" "$newview"
+		fi
+		secs=$(($(date +%s) - start))
+		echo "failed: $2; exit $1; ${secs}s" >>"$logf"
+		cat -- "$logf" >>"$log" 2>/dev/null || say "cannot write the log $(shown "$log")"
+		frow=$(row "$1" "$2" "" "$secs")
+		printf '%s\n' "$frow" >"$tmp/row.failed" 2>/dev/null
+		hist_append "$frow" 2>/dev/null || say "cannot write $(shown "$hist")"
+		if [ "$1" = 4 ]; then say "$2; yesterday's output is untouched (see $(shown "$log"))"
+		else say "$2 (see $(shown "$log"))"
+		fi
+	)
 	exit "$1"
 }
 
@@ -369,7 +406,7 @@ stage() {
 	sh -c 'echo $$ >"$0" && exec "$@"' "$tmp/pid.$sn" \
 		timeout --verbose -k "$grace" "$limit" "$@" 2>>"$tmp/$sn.err"
 	sr=$?
-	rm -f -- "$tmp/pid.$sn"
+	: >"$tmp/pid.$sn"     # ended: its pid may be anyone's now
 	echo "$sr" >"$tmp/st.$sn"
 }
 apps_stage() {
@@ -416,7 +453,7 @@ log_inputs() {
 	for k in apps sdeo; do cat -- "$tmp/$k.files" "$tmp/$k.unread" >>"$logf" 2>/dev/null; done
 }
 log_stage() {  # NAME: its messages and status into the log; sets $s
-	s=$(cat -- "$tmp/st.$1" 2>/dev/null) || s=
+	s=; [ -f "$tmp/st.$1" ] && read -r s <"$tmp/st.$1"
 	[ -s "$tmp/$1.err" ] && sed "s/^/[$1] /" -- "$tmp/$1.err" >>"$logf"
 	echo "stage $1: exit ${s:-(none: killed)}" >>"$logf"
 }
@@ -438,14 +475,21 @@ judge() {
 
 # ---- runs killed by SIGKILL (or a crash, or a power cut) left their work
 # folder and no row.  Holding the lock, no live run owns one: each gets its
-# row (unless it wrote it) and its log, then goes.
+# row (unless it wrote it) and its log, then goes.  Not to be cut short by a
+# signal (it is noted and acted on after).
+(
+trap '' HUP INT TERM
 for w in "$output"/.euprio-run.*; do
 	[ -e "$w" ] || [ -L "$w" ] || continue
 	[ "$w" = "$tmp" ] && continue
-	if [ -d "$w" ] && [ ! -L "$w" ] && [ -f "$w/run" ] && [ ! -L "$w/run" ]; then
-		IFS= read -r wrun <"$w/run"          # RUNID DATE RUN_AT
-		wid=${wrun%% *}; wrest=${wrun#* }; wdate=${wrest%% *}; wat=${wrest#* }
-		case $wdate in [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]) ;; *) wdate= ;; esac
+	wname=${w##*/.euprio-run.}          # DATE.RUN
+	wdate=${wname%%.*}; wid=${wname#*.}
+	case $wdate/$wid in
+	[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]-[0-9]*) ;;
+	*) wdate= ;;                      # not a name this script makes
+	esac
+	if [ -d "$w" ] && [ ! -L "$w" ]; then
+		wat=$(runat "$wid")
 		if [ -n "$wdate" ]; then
 			# Published (the view it made is live) or not: the disk decides.
 			if [ "$oldview" = ".euprio-data/view.$wid" ] && [ -f "$w/row.published" ]; then
@@ -457,10 +501,13 @@ for w in "$output"/.euprio-run.*; do
 				wlogf=$w/log
 				wnote="killed while it wrote the log of its failure; nothing published"
 			else
+				wrow=
+			fi
+			[ -n "$wrow" ] || {
 				wrow="$wdate,$wat,4,\"killed before publishing; nothing published (row written by the next run)\",,"
 				wlogf=$w/log
 				wnote="killed before publishing (SIGKILL, a crash or a power cut); nothing published"
-			fi
+			}
 			# Unless it got as far as writing them itself.
 			if ! grep -qxF -- "$wrow" "$hist" 2>/dev/null; then
 				hist_append "$wrow" || say "cannot write $(shown "$hist")"
@@ -475,15 +522,8 @@ for w in "$output"/.euprio-run.*; do
 	fi
 	rm -rf -- "$w"
 done
-# Links a killed run made for a day it never published lead nowhere: gone.
-drop_dead_links() {
-	for f in "$output"/*-????-??-??.csv "$output"/*-????-??-??.xlsx; do
-		if [ -L "$f" ] && [ ! -e "$f" ]; then
-			case $(readlink -- "$f") in days/*) rm -f -- "$f" ;; esac
-		fi
-	done
-}
 drop_dead_links
+)
 
 # ---- 1. The policy.
 phase=config
@@ -596,24 +636,32 @@ secs=$(($(date +%s) - start))
 
 mv -T -- "$tmp/days" "$output/days" 2>>"$logf" || fail 4 "cannot publish: the rename of days failed"
 phase=published
-# ---- 7. Bookkeeping: renames only, then tidying up.  A signal now waits.
-mv -f -- "$tmp/log.new" "$log" || say "published, but the log $(shown "$log") could not be written"
-mv -f -- "$tmp/history.new" "$hist" || say "published, but $(shown "$hist") could not be written"
-for f in $later; do
-	case $f in candidates-latest.*) want=days/$f ;; *) want=days/$today/$f ;; esac
-	rm -f -- "$tmp/l"; ln -s -- "$want" "$tmp/l" && mv -T -f -- "$tmp/l" "$output/$f" || say "cannot update $(shown "$output/$f")"
-done
-# The views and days no longer published; links left by killed runs.
-refs=" $(find "$newview" -mindepth 1 -maxdepth 1 -type l -name '????-??-??' -printf '%l ' | sed 's,\.\./,,g')"
-for d in "$data"/* "$data"/.[!.]*; do
-	[ -e "$d" ] || [ -L "$d" ] || continue
-	b=${d##*/}
-	[ "$b" = "view.$runid" ] && continue
-	case "$refs" in *" $b "*) continue ;; esac
-	rm -rf -- "$d"
-done
-drop_dead_links
-sync -- "$output" "$output/log" 2>/dev/null
+# ---- 7. Bookkeeping: renames only, then tidying up.  A signal now waits:
+# the shell notes it (on_signal), and this subshell and the commands it runs
+# ignore it, so that a SIGTERM to the whole group cannot cut a helper short
+# (a find cut short would have the tidying remove days still published).
+(
+	trap '' HUP INT TERM
+	mv -f -- "$tmp/log.new" "$log" || say "published, but the log $(shown "$log") could not be written"
+	mv -f -- "$tmp/history.new" "$hist" || say "published, but $(shown "$hist") could not be written"
+	for f in $later; do
+		case $f in candidates-latest.*) want=days/$f ;; *) want=days/$today/$f ;; esac
+		rm -f -- "$tmp/l"; ln -s -- "$want" "$tmp/l" && mv -T -f -- "$tmp/l" "$output/$f" || say "cannot update $(shown "$output/$f")"
+	done
+	# The views and days no longer published, once the new view is known to
+	# name today (else nothing is removed).
+	refs=$(find "$newview" -mindepth 1 -maxdepth 1 -type l -name '????-??-??' -printf ' %l') &&
+	case "$refs " in *" ../$today.$runid "*) ;; *) false ;; esac &&
+	for d in "$data"/* "$data"/.[!.]*; do
+		[ -e "$d" ] || [ -L "$d" ] || continue
+		b=${d##*/}
+		[ "$b" = "view.$runid" ] && continue
+		case "$refs " in *" ../$b "*) continue ;; esac
+		rm -rf -- "$d"
+	done
+	drop_dead_links
+	sync -- "$output" "$output/log" 2>/dev/null
+)
 msg="$today: $summary; $changes change(s); exit $worst"
 [ -n "$sig" ] && msg="$msg; SIG$sig came after the day was published and waited until the log and history were written"
 say "$msg"

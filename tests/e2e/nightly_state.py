@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """What a reader of euprio-nightly's output folder sees, for the nightly tests.
 
-  nightly_state.py state OUT   one line per name a reader can open: the name,
+  nightly_state.py state OUT [--check [--tidy]]
+                               one line per name a reader can open: the name,
                                the day of the folder its file really lies in,
                                and a hash of its content (a workbook's members
                                but docProps/core.xml, which holds the time it
                                was written).  A link that leads nowhere is not
-                               there for a reader and is left out.
+                               there for a reader and is left out.  With
+                               --check, also checks as below (faults on
+                               standard error, exit 1): one start of Python
+                               for both, as the fault loop calls it often.
   nightly_state.py check OUT [--tidy]
                                the folder is consistent: both latest names and
                                days/latest lead into one day folder, every
@@ -24,7 +28,7 @@ import sys
 import zipfile
 
 IGNORED = {".euprio.lock", "log", "history.csv", ".euprio-data"}
-DAY_DIR = re.compile(r"^(\d{4}-\d{2}-\d{2})\.[A-Za-z0-9]+$")
+DAY_DIR = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\d{8}T\d{6}-\d+$")
 DATED = re.compile(r"^(candidates|rejected|changes)-(\d{4}-\d{2}-\d{2})\.(csv|xlsx)$")
 
 
@@ -116,13 +120,20 @@ def check(out, tidy):
 
 
 def main():
-    tidy = sys.argv[3:] == ["--tidy"]
-    if len(sys.argv) - tidy != 3 or sys.argv[1] not in ("state", "check"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("state", "check"):
         sys.exit(__doc__)
-    if sys.argv[1] == "state":
-        print("\n".join(state(sys.argv[2])))
-        return
-    newest, faults = check(sys.argv[2], tidy)
+    cmd, out, flags = sys.argv[1], sys.argv[2], set(sys.argv[3:])
+    if not flags <= {"--check", "--tidy"}:
+        sys.exit(__doc__)
+    if cmd == "state":
+        print("\n".join(state(out)))
+        if "--check" not in flags:
+            return
+    newest, faults = check(out, "--tidy" in flags)
+    if cmd == "state":
+        for f in faults:
+            print(f"fault: {f}", file=sys.stderr)
+        sys.exit(1 if faults else 0)
     for f in faults:
         print(f"fault: {f}", file=sys.stderr)
     print(newest or "-")
