@@ -300,11 +300,17 @@ phase=start
 sig=
 finishing=0
 logf=$tmp/log
-mkdir -- "$tmp" 2>/dev/null || die 4 "cannot create a work folder in $(shown "$output")"
+# No room for a work folder: the row may still fit in history.csv's last block.
+no_room() {
+	rm -rf -- "$tmp"
+	hist_append "$(row 4 "cannot write in the output folder (disk full?); nothing was run" "" 0)" 2>/dev/null
+	die 4 "cannot write in $(shown "$output") (disk full?); nothing was run"
+}
+mkdir -- "$tmp" 2>/dev/null || no_room
 {
 	echo "euprio-nightly run $runid $started today=$today config=${EUPRIO_CONFIG:-(installed)}"
 	echo "input: $(shown "$input")  output: $(shown "$output")"
-} >"$logf"
+} 2>/dev/null >"$logf" || no_room
 trap 'rm -rf -- "$tmp"' EXIT
 for s in HUP INT TERM; do trap "on_signal $s" "$s"; done
 
@@ -460,7 +466,9 @@ log_stage() {  # NAME: its messages and status into the log; sets $s
 judge() {
 	log_stage "$1"
 	case " $2 " in *" ${s:-x} "*) [ "$s" -gt "$worst" ] && worst=$s; return 0 ;; esac
-	if [ -z "$s" ]; then
+	if [ -z "$s" ] && [ ! -e "$tmp/$1.err" ]; then
+		[ -n "$failmsg" ] || failmsg="stage $1 could not start: cannot write in $(shown "$output") (disk full?)"
+	elif [ -z "$s" ]; then
 		[ -n "$failmsg" ] || failmsg="stage $1 was killed"
 	elif [ "$s" = 124 ] || { [ "$s" = 137 ] && grep -q '^timeout: sending signal' -- "$tmp/$1.err"; }; then
 		m="stage $1 exceeded its time limit of $limit s (stage_time_limit_seconds in settings.csv)"
@@ -527,6 +535,8 @@ drop_dead_links
 
 # ---- 1. The policy.
 phase=config
+# A file that cannot be made is a full disk, not a fault of the policy.
+: 2>/dev/null >"$tmp/config.err" || fail 4 "cannot write in $(shown "$output") (disk full?); nothing was run"
 check_config "$tmp/config.err"; st=$?
 if [ -s "$tmp/config.err" ]; then sed 's/^/[check-config] /' -- "$tmp/config.err" >>"$logf"; cat -- "$tmp/config.err" >&2; fi
 [ "$st" -eq 0 ] || fail 2 "the configuration has faults; nothing was run"
