@@ -356,6 +356,13 @@ same "$T/root.after" "$T/root.before" "nothing created in /"
 expect_status 1 env EUPRIO_INPUT="$T/in" EUPRIO_OUTPUT="$T/o-env" euprio-nightly --today 2025-03-01
 consistent "$T/o-env" "folders from the environment" --tidy
 
+# ---- 3, 6: the sample units agree with the statuses and modes above.
+U="$EUPRIO_SRC/samples/cron/euprio-nightly.service"
+grep -qx 'SuccessExitStatus=1' "$U" && pass || fail "the sample unit's SuccessExitStatus is not 1 alone"
+grep -qx 'UMask=0027' "$U" && pass || fail "the sample unit has no UMask=0027"
+grep -qF 'the sample service counts 0 and 1 as success' "$EUPRIO_SRC/man/euprio-nightly.1" && pass || fail "the man page does not say what the unit counts as success"
+grep -q '^15 2 \* \* \* euprio-nightly -i /srv/euprio/in -o /srv/euprio/out$' "$EUPRIO_SRC/samples/cron/crontab" && pass || fail "the sample crontab line"
+
 # ---- #23: options as getopt_long reads them.
 version=$(sed -n 's/^project(euprio VERSION \([0-9.]*\).*/\1/p' "$EUPRIO_SRC/CMakeLists.txt")
 expect_status 0 euprio-nightly --version

@@ -54,8 +54,8 @@ while [ "$i" -lt "$trials" ]; do
 	i=$((i + 1))
 	mode=$(echo $allmodes | cut -d' ' -f$(( (i - 1) % 7 + 1 )))
 	# Anywhere from the start to a little past the end of an undisturbed run;
-	# every other trial in its last 40 %, where it publishes.
-	delay=$(awk -v r="$(rnd "$i")" -v s="$span" -v i="$i" 'BEGIN { lo = i % 2 ? 0 : 0.65; printf "%.3f", (lo + r * (1.1 - lo)) * s / 1000 }')
+	# every other trial in its second half, where it writes and publishes.
+	delay=$(awk -v r="$(rnd "$i")" -v s="$span" -v i="$i" 'BEGIN { lo = i % 2 ? 0 : 0.5; hi = i % 2 ? 1.1 : 1.0; printf "%.3f", (lo + r * (hi - lo)) * s / 1000 }')
 	W="$T/w$i"
 	cp -a "$T/Y" "$W"
 	setsid euprio-nightly -i "$T/in" -o "$W" --today 2025-03-02 >"$T/run.out" 2>"$T/run.err" &
@@ -79,6 +79,7 @@ while [ "$i" -lt "$trials" ]; do
 	kill-session) for p in $(ps -o pid= -s "$pid" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done ;;
 	esac
 	st=0; wait "$pid" || st=$?
+	cp "$T/run.err" "$T/run.err.kill"
 	# Stages of a run whose shell was killed hold the lock until they end.
 	if [ -e "$W/.euprio.lock" ]; then
 		timeout 60 flock "$W/.euprio.lock" true || fail "trial $i: the lock is still held after 60 s"
@@ -134,6 +135,9 @@ while [ "$i" -lt "$trials" ]; do
 	fi
 	modes "$W" "$label"
 	[ -z "$(running "$pid")" ] && pass || fail "$label: processes left: $(running "$pid")"
+	# Today published and a signal taken after it is told apart from a
+	# run that had ended before its signal.
+	grep -q "came after the day was published" "$T/run.err.kill" 2>/dev/null && outcome="$outcome(signal-after-publishing)"
 	summary="$summary$mode:$outcome:$st
 "
 	rm -rf "$W"
@@ -141,7 +145,7 @@ done
 echo "mode:outcome:exit of the $trials trials ($(($(now_ms) - t0)) ms):"
 printf '%s' "$summary" | sort | uniq -c | awk '{ printf "  %3d  %s\n", $1, $2 }'
 t0=$(now_ms)
-printf '%s' "$summary" | awk -F: '{ n[$2]++ } END { printf "outcomes: %d yesterday, %d today, %d neither\n", n["yesterday"], n["today"], n["neither"] }'
+printf '%s' "$summary" | awk -F: '{ sub(/\(.*/, "", $2); n[$2]++ } END { printf "outcomes: %d yesterday, %d today, %d neither\n", n["yesterday"], n["today"], n["neither"] }'
 
 # ---- Odd names: each readable file is read once, whatever its name; what
 # is not an application file is left alone; nothing in a name is run.
