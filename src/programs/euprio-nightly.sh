@@ -14,6 +14,13 @@ set -u
 umask 027           # candidates, rejects and logs name people: 0640 in 0750
 
 prog=euprio-nightly
+# From the first line: a signal ends the run with 4, not with the shell's
+# 128+N, which no page documents (replaced once the options are read).
+first_signal() {
+	printf "%s: stopped by SIG%s before it started; nothing published; yesterday's output is untouched\n" "$prog" "$1" >&2
+	exit 4
+}
+for s in HUP INT TERM; do trap "first_signal $s" "$s"; done
 version='@EUPRIO_VERSION@'
 synopsis='euprio-nightly [-fhnV] -i DIR -o DIR [-c DIR] [-t DATE] [-l da|en]'
 grace=5             # seconds a stopped stage gets before SIGKILL (mechanism, not policy)
