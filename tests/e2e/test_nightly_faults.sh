@@ -104,7 +104,7 @@ while [ "$i" -lt "$trials" ]; do
 	4) [ "$outcome" = yesterday ] && pass || fail "$label: exit 4 but $outcome"
 	   grep -q "yesterday's output is untouched" "$T/run.err" && pass || fail "$label: exit 4 said $(cat "$T/run.err")"
 	   [ "$left" = no ] && pass || fail "$label: exit 4 left its work folder"
-	   if grep -q "before the run started" "$T/run.err"; then
+	   if grep -q "before the run started\|before it started" "$T/run.err"; then
 		[ "$killrows" = 0 ] && pass || fail "$label: stopped before it started, yet $killrows rows"
 	   else
 		[ "$killrows" = 1 ] && tail -n 1 "$W/history.csv" | grep -q '^2025-03-02,.*,4,"' && pass ||
