@@ -14,10 +14,15 @@ set -u
 umask 027           # candidates, rejects and logs name people: 0640 in 0750
 
 prog=euprio-nightly
+# Messages go to fd 8, a copy of standard error: dash runs a trap inside the
+# redirections of the command it interrupted, so a signal that came during
+# "mkdir ... 2>/dev/null" had its message go to /dev/null (the fault loop
+# saw a silent exit 4).
+if : >&2; then exec 8>&2; else exec 8>/dev/null; fi   # stderr may be closed
 # From the first line: a signal ends the run with 4, not with the shell's
 # 128+N, which no page documents (replaced once the options are read).
 first_signal() {
-	printf "%s: stopped by SIG%s before it started; nothing published; yesterday's output is untouched\n" "$prog" "$1" >&2
+	printf "%s: stopped by SIG%s before it started; nothing published; yesterday's output is untouched\n" "$prog" "$1" >&8
 	exit 4
 }
 for s in HUP INT TERM; do trap "first_signal $s" "$s"; done
@@ -52,7 +57,7 @@ limit, the output, a signal): nothing published, yesterday's output is
 untouched; 5 another run holds the lock.  See euprio-nightly(1).
 U
 }
-say() { printf '%s: %s\n' "$prog" "$*" >&2; }
+say() { printf '%s: %s\n' "$prog" "$*" >&8; }
 die() { st=$1; shift; say "$@"; exit "$st"; }
 # As getopt_long and eu_cli_usage_error() do in the C programs.
 opt_error() {
