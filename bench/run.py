@@ -212,8 +212,8 @@ def main():
     parts = os.path.join(DATA, "part-")
     base = bench("scaling", "euprio-goals -j2, one process, two threads", f"{B}/euprio-goals -j2 {p}", p)
     bench("scaling", "euprio-goals -j1, one thread", f"{B}/euprio-goals -j1 {p}", p, None, base)
-    bench("scaling", "euprio-split -n 2 | parallel -j2 euprio-goals -j1 | euprio-cat",
-          f"rm -f {parts}*; {B}/euprio-split -n 2 -p {parts} {p} | "
+    bench("scaling", "euprio-split --parts 2 | parallel -j2 euprio-goals -j1 | euprio-cat",
+          f"rm -f {parts}*; {B}/euprio-split --parts 2 --prefix {parts} {p} | "
           f"parallel -j2 '{B}/euprio-goals -j1 {{}} > {{.}}.goals' && {B}/euprio-cat {parts}*.goals",
           p, None, base)
 

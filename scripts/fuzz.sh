@@ -33,10 +33,15 @@ seed apps "$here"/samples/*.xml "$here"/tests/corpus/bad/*.xml
 seed values "$here"/samples/sdeo-2025-w09.csv
 seed config "$here"/config/*.csv
 seed goals "$here"/samples/records.csv
+# The portal's formats: the sample, the start of the snapshot (gunzipped:
+# the harness reads gzip too, but mutating inflated text finds more), the
+# search API response and a CSV export.
+seed calls "$here"/samples/ft-topics.json "$real"/ft-search-api-mjarmak/call_search_10_06_24.json "$real"/ft-calls-mjarmak/CL3.csv "$real"/ft-calls-oscarsalgado/2026-08-10.json
+[ -f "$real"/ft-calls-oscarsalgado/open.jsonl.gz ] && zcat "$real"/ft-calls-oscarsalgado/open.jsonl.gz | head -c 20000 >"$work/calls/open.json" || true
 mkdir -p "$here/tests/fuzz/crashes"
 status=0
 if [ "$ci" = 1 ]; then
-	for h in reader partners apps values config goals; do
+	for h in reader partners apps values config goals calls; do
 		[ -d "$here/tests/fuzz/corpus/$h" ] || continue
 		if "$build/tests/fuzz/fuzz_$h" -runs=0 "$here/tests/fuzz/corpus/$h"/* >"$work/replay.log" 2>&1; then
 			echo "fuzz $h: corpus replayed, no regression"
@@ -47,7 +52,7 @@ if [ "$ci" = 1 ]; then
 		fi
 	done
 fi
-for h in reader partners apps values config goals; do
+for h in reader partners apps values config goals calls; do
 	printf 'fuzz %-9s ' "$h"
 	if "$build/tests/fuzz/fuzz_$h" "$work/$h" -max_total_time="$secs" -max_len=65536 -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$here/tests/fuzz/crashes/$h-" >"$work/$h.log" 2>&1; then

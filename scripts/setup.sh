@@ -11,7 +11,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # Build and runtime dependencies, plus the tools the tests call.
 packages="gcc make cmake pkg-config libcsv-dev libxml2-dev libpcre2-dev
-libcmocka-dev libutf8proc-dev libxlsxwriter-dev libxml2-utils groff-base man-db miller python3"
+libcmocka-dev libutf8proc-dev libxlsxwriter-dev libyajl-dev zlib1g-dev libxml2-utils groff-base man-db miller python3"
 
 install_missing() {
 	missing=""

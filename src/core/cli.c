@@ -12,6 +12,7 @@
 #include <utf8proc.h>
 
 #include "euprio/core/cli.h"
+#include "euprio/core/config.h"
 #include "euprio/core/diag.h"
 
 #ifndef EUPRIO_VERSION
@@ -62,8 +63,28 @@ int eu_cli_finish(eu_writer *w, int status)
 	return status;
 }
 
+static const eu_cli_retired *retired;
+
+void eu_cli_retire(const eu_cli_retired *list)
+{
+	retired = list;
+}
+
+void eu_cli_config_help(FILE *out, int indent)
+{
+	fprintf(out, "%*s$EUPRIO_CONFIG, else %s if it\n%*sexists, else %s\n",
+		indent, "", eu_config_system_dir(), indent, "", eu_config_installed_dir());
+}
+
 int eu_cli_option(int ch, void (*usage)(FILE *), const char *synopsis, const char **config)
 {
+	/* getopt has said "invalid option"; say what the letter became. */
+	for (const eu_cli_retired *r = retired; ch == '?' && r && r->ch; r++)
+		if (r->ch == optopt) {
+			FILE *out = eu_diag ? eu_diag : stderr;
+			fprintf(out, "%s: -%c was short for %s: use %s (docs/cli.md)\n",
+				eu_progname(), r->ch, r->was, r->now);
+		}
 	switch (ch) {
 	case 'c':
 		if (config) {

@@ -33,6 +33,7 @@ struct qrow {
 	size_t n;
 	long line;
 	int bad;             /* reason is in badmsg */
+	size_t badfield;     /* its field, from 1; 0 when the fault is the row's */
 	char badmsg[160];
 };
 
@@ -59,6 +60,7 @@ struct eu_reader {
 	size_t nf, fcap;
 	size_t row_first;    /* first field of the row in progress */
 	int cur_bad;
+	size_t cur_badfield;
 	char cur_badmsg[160];
 
 	struct qrow *q;
@@ -109,16 +111,17 @@ static int no_space(unsigned char c)
 	return 0;    /* keep spaces: a filter passes values on unchanged */
 }
 
-static void set_cur_bad(eu_reader *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void set_cur_bad(eu_reader *r, size_t field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void set_cur_bad(eu_reader *r, const char *fmt, ...)
+static void set_cur_bad(eu_reader *r, size_t field, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (r->cur_bad)
 		return;     /* the first fault in a row is the one reported */
 	r->cur_bad = 1;
+	r->cur_badfield = field;
 	va_start(ap, fmt);
 	vsnprintf(r->cur_badmsg, sizeof r->cur_badmsg, fmt, ap);
 	va_end(ap);
@@ -133,7 +136,7 @@ static void on_field(void *s, size_t len, void *data)
 	 * per-record work with it: past the limit its fields are not kept,
 	 * and the row is one the caller passes on as rejected. */
 	if (col > r->o.max_fields) {
-		set_cur_bad(r, "more than %zu fields in one row (limit.columns in settings.csv)", r->o.max_fields);
+		set_cur_bad(r, 0, "more than %zu fields in one row (limit.columns in settings.csv)", r->o.max_fields);
 		return;
 	}
 	if (r->nf == r->fcap) {
@@ -147,11 +150,11 @@ static void on_field(void *s, size_t len, void *data)
 	eu_buf_add(&r->arena, s, len);
 	eu_buf_addc(&r->arena, '\0');   /* each field keeps its terminator */
 	if (len && memchr(s, '\0', len))
-		set_cur_bad(r, "NUL byte in field %zu", col);
+		set_cur_bad(r, col, "NUL byte in field %zu", col);
 	else if (r->o.check_utf8) {
 		size_t at = eu_utf8_check(s, len);
 		if (at != len)
-			set_cur_bad(r, "invalid UTF-8 in field %zu at byte %zu", col, at + 1);
+			set_cur_bad(r, col, "invalid UTF-8 in field %zu at byte %zu", col, at + 1);
 	}
 }
 
@@ -166,6 +169,7 @@ static void push_row(eu_reader *r)
 	q->n = r->nf - r->row_first;
 	q->line = r->row_start;
 	q->bad = r->cur_bad;
+	q->badfield = r->cur_bad ? r->cur_badfield : 0;
 	if (r->cur_bad)
 		memcpy(q->badmsg, r->cur_badmsg, sizeof q->badmsg);
 	r->row_first = r->nf;
@@ -391,7 +395,7 @@ static void finish_input(eu_reader *r)
 	if (r->p.pstate == LIBCSV_FIELD_BEGUN && r->p.quoted) {
 		if (!r->in_row)
 			r->row_start = r->line;
-		set_cur_bad(r, "unterminated quoted field at end of input");
+		set_cur_bad(r, r->nf - r->row_first + 1, "unterminated quoted field at end of input");
 	}
 	csv_fini(&r->p, on_field, on_row, r);
 	r->fini = 1;
@@ -399,8 +403,8 @@ static void finish_input(eu_reader *r)
 
 static void field_too_long(eu_reader *r)
 {
-	set_cur_bad(r, "field %zu longer than %zu bytes", r->nf - r->row_first + 1,
-		    r->o.max_field);
+	set_cur_bad(r, r->nf - r->row_first + 1, "field %zu longer than %zu bytes",
+		    r->nf - r->row_first + 1, r->o.max_field);
 	push_row(r);
 	csv_free(&r->p);
 	csv_init(&r->p, 0);
@@ -579,6 +583,7 @@ int eu_reader_next(eu_reader *r, eu_row *row)
 	row->len = r->flen + q->first;
 	row->line = q->line;
 	row->bad = NULL;
+	row->bad_field = q->badfield;
 	if (q->bad) {
 		row->bad = r->out.badmsg;
 	} else if (r->o.check_width && r->width && q->n != r->width) {
@@ -625,6 +630,7 @@ const eu_row *eu_reader_header(eu_reader *r)
 	r->hdr.len = r->hdr_len;
 	r->hdr.line = row.line;
 	r->hdr.bad = row.bad;
+	r->hdr.bad_field = row.bad_field;
 	r->width = row.n;
 	return &r->hdr;
 }
@@ -642,26 +648,4 @@ unsigned long eu_reader_rows(const eu_reader *r)
 unsigned long long eu_reader_bytes(const eu_reader *r)
 {
 	return r->bytes;
-}
-
-unsigned char eu_sniff_delim(const char *data, size_t len)
-{
-	const char *nl;
-
-	/* Skip leading comment lines: the header decides. */
-	while (len && *data == '#' && (nl = memchr(data, '\n', len))) {
-		len -= (size_t)(nl + 1 - data);
-		data = nl + 1;
-	}
-	nl = memchr(data, '\n', len);
-	size_t n = nl ? (size_t)(nl - data) : len;
-	size_t commas = 0, semis = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (data[i] == ',')
-			commas++;
-		else if (data[i] == ';')
-			semis++;
-	}
-	return semis > commas ? ';' : ',';
 }

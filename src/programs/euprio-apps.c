@@ -24,13 +24,15 @@ static void usage(FILE *out)
 		"root element's namespace unless -p names one.  With no FILE, or -, read\n"
 		"stdin.  DTDs, external entities and network access are refused.\n"
 		"\n"
-		"  -c, --config DIR       policy directory (default $EUPRIO_CONFIG, then installed)\n"
+		"  -c, --config DIR       the policy directory; by default\n", synopsis);
+	eu_cli_config_help(out, 25);
+	fprintf(out,
 		"  -p, --profile PROFILE  a profile name in DIR/profiles (portfolio-v2,\n"
 		"                         portfolio-v1, cordis-project) or a path to a .csv\n"
 		"  -h, --help             show this help and exit\n"
 		"  -V, --version          show the version and exit\n"
 		"\n"
-		"See euprio-apps(1) and docs/profiles.md.\n", synopsis);
+		"See euprio-apps(1) and docs/profiles.md.\n");
 }
 
 int main(int argc, char **argv)

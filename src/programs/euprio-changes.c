@@ -12,11 +12,10 @@
 #include "euprio/core/limits.h"
 #include "euprio/stages/changes.h"
 
-static const char synopsis[] = "euprio-changes [-hV] [--rejects FILE] OLD NEW\n"
-			       "       euprio-changes [--rejects FILE] --first-run NEW";
+static const char synopsis[] = "euprio-changes [-hV] [-r FILE] OLD NEW\n"
+			       "       euprio-changes [-r FILE] --first-run NEW";
 
-/* Long options only: the short letters are the programs' shared set. */
-enum { OPT_FIRST_RUN = 256, OPT_REJECTS };
+enum { OPT_FIRST_RUN = 256 };
 
 static void usage(FILE *out)
 {
@@ -31,7 +30,7 @@ static void usage(FILE *out)
 		"that cannot be read is an error (exit 3).\n"
 		"\n"
 		"      --first-run  there is no previous night: NEW alone, every candidate new\n"
-		"      --rejects FILE  NEW's rejects (euprio-rank -r): a candidate that left\n"
+		"  -r, --rejects FILE  NEW's rejects (euprio-rank -r): a candidate that left\n"
 		"                   because staff declined it (DECLINED) is not told\n"
 		"  -h, --help       show this help and exit\n"
 		"  -V, --version    show the version and exit\n"
@@ -43,7 +42,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"first-run", no_argument, NULL, OPT_FIRST_RUN},
-		{"rejects", required_argument, NULL, OPT_REJECTS},
+		{"rejects", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -54,12 +53,12 @@ int main(int argc, char **argv)
 	eu_cli_start(argv[0]);
 	int opt_rc;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hr:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_FIRST_RUN:
 			first = 1;
 			break;
-		case OPT_REJECTS:
+		case 'r':
 			rejects = optarg;
 			break;
 		default:

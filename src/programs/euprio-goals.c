@@ -17,7 +17,7 @@
 #include "euprio/stream/stream.h"
 #include "euprio/core/text.h"
 
-static const char synopsis[] = "euprio-goals [-hV] [-c DIR] [-j N] [--explain[=ID]] [FILE...]";
+static const char synopsis[] = "euprio-goals [-hV] [-c DIR] [-j N] [-x[ID] | --explain[=ID]] [FILE...]";
 
 static void usage(FILE *out)
 {
@@ -28,16 +28,17 @@ static void usage(FILE *out)
 		"(evidence per matched goal, e.g. G3:2.5;G9:4) and goal_evidence (the words\n"
 		"that matched and where).\n"
 		"\n"
-		"  -c, --config DIR    policy directory (default $EUPRIO_CONFIG, then the\n"
-		"                      installed one)\n"
-		"  -e, --explain[=ID]  instead of records, print every term hit (of record\n"
-		"                      ID only, if given) with its position and term line\n"
+		"  -c, --config DIR    the policy directory; by default\n", synopsis);
+	eu_cli_config_help(out, 22);
+	fprintf(out,
+		"  -x, --explain[=ID]  instead of records, print every term hit (of record\n"
+		"                      ID only, if given: -xID) with its position and line\n"
 		"  -j, --jobs N        load and match on N threads (default: the processors\n"
 		"                      online, at most 8); the output is the same for every N\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
-		"See euprio-goals(1).\n", synopsis);
+		"See euprio-goals(1).\n");
 }
 
 static const char *const owned[] = {"goals", "goal_count", "goal_strength", "goal_evidence",
@@ -175,7 +176,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
-		{"explain", optional_argument, NULL, 'e'},
+		{"explain", optional_argument, NULL, 'x'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -189,9 +190,13 @@ int main(int argc, char **argv)
 	int opt_rc;
 	optind = 0;
 	unsigned jobs = eu_default_jobs();
-	while ((ch = getopt_long(argc, argv, "c:ej:hV", longopts, NULL)) != -1) {
+	static const eu_cli_retired retired[] = {
+		{'e', "-x or --explain", "--explain"}, {0, NULL, NULL},
+	};
+	eu_cli_retire(retired);
+	while ((ch = getopt_long(argc, argv, "c:x::j:hV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'e':
+		case 'x':
 			c.explain = 1;
 			c.explain_id = optarg;
 			break;

@@ -22,13 +22,14 @@ static void usage(FILE *out)
 		"local_tier (odense/fyn/none), local_types, local_evidence, twin_cities and\n"
 		"local_tier_counts.  A conflict in the evidence is told once per actor.\n"
 		"\n"
-		"  -c, --config DIR  policy directory (default $EUPRIO_CONFIG, then the\n"
-		"                    installed one)\n"
+		"  -c, --config DIR  the policy directory; by default\n", synopsis);
+	eu_cli_config_help(out, 20);
+	fprintf(out,
 		"  -l, --lang LANG   language of local_evidence: da (default) or en\n"
 		"  -h, --help        show this help and exit\n"
 		"  -V, --version     show the version and exit\n"
 		"\n"
-		"See euprio-local(1).\n", synopsis);
+		"See euprio-local(1).\n");
 }
 
 static const char *const owned[] = {

@@ -19,9 +19,9 @@
 #include "euprio/core/values.h"
 
 static const char synopsis[] =
-	"euprio-rank [-hV] [-c DIR] -r FILE [--today DATE] [--lang da|en] [--all-columns]\n"
+	"euprio-rank [-AhV] [-c DIR] -r FILE [-t DATE] [-l da|en]\n"
 	"                   [--decisions FILE [--decline-memory FILE]]\n"
-	"                   [--dialect rfc4180|excel-da] [--bom] [--no-escape] [FILE...]";
+	"                   [-d rfc4180|excel-da] [--bom] [--no-escape] [FILE...]";
 
 /* Long options only: the short letters are the programs' shared set
  * (docs/cli.md). */
@@ -35,11 +35,13 @@ static void usage(FILE *out)
 		"review), sort, and write the candidates to stdout and every rejected record,\n"
 		"with its reason, to the rejects file.  Every input record ends in exactly one.\n"
 		"\n"
-		"  -c, --config DIR    policy directory (default $EUPRIO_CONFIG, then installed)\n"
+		"  -c, --config DIR    the policy directory; by default\n", synopsis);
+	eu_cli_config_help(out, 22);
+	fprintf(out,
 		"  -r, --rejects FILE  where rejected records go (required; may be /dev/null)\n"
 		"  -t, --today DATE    the date deadlines count from (YYYY-MM-DD; default today)\n"
 		"  -l, --lang LANG     language of reasons: da (default) or en\n"
-		"  -a, --all-columns   keep every column of the record stream (for machines)\n"
+		"  -A, --all-columns   keep every column of the record stream (for machines)\n"
 		"      --decisions FILE  the coordinator's decisions: id, decision (pursue,\n"
 		"                      decline, watch), until, note, by; any fault stops the run\n"
 		"      --decline-memory FILE  what each declined record was when first declined,\n"
@@ -51,13 +53,13 @@ static void usage(FILE *out)
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
-		"See euprio-rank(1) and docs/scoring.md.\n", synopsis);
+		"See euprio-rank(1) and docs/scoring.md.\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"all-columns", no_argument, NULL, 'a'},
+		{"all-columns", no_argument, NULL, 'A'},
 		{"bom", no_argument, NULL, EU_OPT_BOM},
 		{"config", required_argument, NULL, 'c'},
 		{"decisions", required_argument, NULL, OPT_DECISIONS},
@@ -83,9 +85,13 @@ int main(int argc, char **argv)
 	int opt_rc;
 	ro.today = eu_today();
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "ac:d:hl:r:t:V", longopts, NULL)) != -1) {
+	static const eu_cli_retired retired[] = {
+		{'a', "-A or --all-columns", "--all-columns"}, {0, NULL, NULL},
+	};
+	eu_cli_retire(retired);
+	while ((ch = getopt_long(argc, argv, "Ac:d:hl:r:t:V", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'a':
+		case 'A':
 			all = 1;
 			break;
 		case 'd':

@@ -12,7 +12,8 @@
 #include "euprio/stages/listings.h"
 
 static const char synopsis[] =
-	"euprio-sdeo [-hV] [-c DIR] [-a] [-p PROFILE] [-e ENCODING] [-d DELIM] [FILE...]";
+	"euprio-sdeo [-ahV] [-c DIR] [-p PROFILE] [-e ENCODING] [-F DELIM]\n"
+	"                   [FILE...]";
 
 static void usage(FILE *out)
 {
@@ -26,14 +27,16 @@ static void usage(FILE *out)
 		"  -a, --append          first pass the record stream on stdin through, and\n"
 		"                        join listings onto applications by call id (or by\n"
 		"                        acronym when neither has a call id)\n"
-		"  -c, --config DIR      policy directory (default $EUPRIO_CONFIG, then installed)\n"
-		"  -p, --profile NAME    sdeo, erdf or cordis-participants (config/listings)\n"
+		"  -c, --config DIR      the policy directory; by default\n", synopsis);
+	eu_cli_config_help(out, 24);
+	fprintf(out,
+		"  -p, --profile NAME    sdeo, erdf or cordis-participants (DIR/listings)\n"
 		"  -e, --encoding ENC    utf-8 or cp1252 (also: latin1, windows-1252)\n"
-		"  -d, --delimiter D     ';', ',' or tab\n"
+		"  -F, --delimiter D     ';', ',' or tab\n"
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
-		"See euprio-sdeo(1) and docs/listings.md.\n", synopsis);
+		"See euprio-sdeo(1) and docs/listings.md.\n");
 }
 
 int main(int argc, char **argv)
@@ -41,7 +44,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"append", no_argument, NULL, 'a'},
 		{"config", required_argument, NULL, 'c'},
-		{"delimiter", required_argument, NULL, 'd'},
+		{"delimiter", required_argument, NULL, 'F'},
 		{"encoding", required_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},
 		{"profile", required_argument, NULL, 'p'},
@@ -55,12 +58,16 @@ int main(int argc, char **argv)
 	eu_cli_start(argv[0]);
 	int opt_rc;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "ac:d:e:hp:V", longopts, NULL)) != -1) {
+	static const eu_cli_retired retired[] = {
+		{'d', "-F or --delimiter", "--delimiter"}, {0, NULL, NULL},
+	};
+	eu_cli_retire(retired);
+	while ((ch = getopt_long(argc, argv, "ac:e:F:hp:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			append = 1;
 			break;
-		case 'd':
+		case 'F':
 			if (!strcmp(optarg, ";") || !strcmp(optarg, ",") || !strcmp(optarg, "\t"))
 				o.delim = (unsigned char)optarg[0];
 			else if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t"))

@@ -11,7 +11,8 @@
 #include "euprio/core/limits.h"
 #include "euprio/stream/split.h"
 
-static const char synopsis[] = "euprio-split [-hV] [-n PARTS | -l RECORDS] [-p PREFIX] [FILE...]";
+static const char synopsis[] =
+	"euprio-split [-hV] (--parts N | --records N) [--prefix P] [FILE...]";
 
 static void usage(FILE *out)
 {
@@ -21,9 +22,9 @@ static void usage(FILE *out)
 		"header, named PREFIX0000.csv, PREFIX0001.csv, ...  The part names are\n"
 		"printed on stdout, one per line.\n"
 		"\n"
-		"  -n, --parts N      about N parts of equal size (needs a regular FILE)\n"
-		"  -l, --records N    N records per part\n"
-		"  -p, --prefix P     part names start with P (default part-)\n"
+		"      --parts N      about N parts of equal size (needs a regular FILE)\n"
+		"      --records N    N records per part\n"
+		"      --prefix P     part names start with P (default part-)\n"
 		"  -h, --help         show this help and exit\n"
 		"  -V, --version      show the version and exit\n"
 		"\n"
@@ -34,9 +35,9 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
-		{"parts", required_argument, NULL, 'n'},
-		{"prefix", required_argument, NULL, 'p'},
-		{"records", required_argument, NULL, 'l'},
+		{"parts", required_argument, NULL, EU_OPT_PARTS},
+		{"prefix", required_argument, NULL, EU_OPT_PREFIX},
+		{"records", required_argument, NULL, EU_OPT_RECORDS},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
@@ -47,23 +48,31 @@ int main(int argc, char **argv)
 	eu_cli_start(argv[0]);
 	int opt_rc;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hl:n:p:V", longopts, NULL)) != -1) {
+	/* -n, -l and -p mean --dry-run, --lang and --profile in the other
+	 * programs (docs/cli.md): split keeps only its long names. */
+	static const eu_cli_retired retired[] = {
+		{'n', "--parts", "--parts"}, {'l', "--records", "--records"},
+		{'p', "--prefix", "--prefix"}, {0, NULL, NULL},
+	};
+	eu_cli_retire(retired);
+	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		char *end;
 		switch (ch) {
-		case 'l':
-		case 'n':
+		case EU_OPT_RECORDS:
+		case EU_OPT_PARTS:
 			errno = 0;
 			unsigned long v = strtoul(optarg, &end, 10);
 			if (errno || *end || v == 0 || v > 100000000) {
-				eu_warnx("-%c wants a positive number, not '%s'", ch, optarg);
+				eu_warnx("--%s wants a positive number, not '%s'",
+					 ch == EU_OPT_PARTS ? "parts" : "records", optarg);
 				return eu_cli_usage_error(synopsis);
 			}
-			if (ch == 'l')
+			if (ch == EU_OPT_RECORDS)
 				per = v;
 			else
 				parts = v;
 			break;
-		case 'p':
+		case EU_OPT_PREFIX:
 			prefix = optarg;
 			break;
 		default:

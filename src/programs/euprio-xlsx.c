@@ -12,8 +12,8 @@
 #include "euprio/stages/xlsx.h"
 
 static const char synopsis[] =
-	"euprio-xlsx [-hV] [-c DIR] -o FILE.xlsx [-r REJECTED.csv] [--changes CHANGES.csv]\n"
-	"                   [--lang da|en] [-t DATE] [CANDIDATES.csv...]";
+	"euprio-xlsx [-hV] [-c DIR] -o FILE.xlsx [-r REJECTED.csv]\n"
+	"                   [--changes CHANGES.csv] [-l da|en] [-t DATE] [CANDIDATES.csv...]";
 
 static void usage(FILE *out)
 {
@@ -27,15 +27,16 @@ static void usage(FILE *out)
 		"  -o, --output FILE     the workbook to write (replaced atomically)\n"
 		"  -r, --rejects FILE    euprio-rank's rejected records, for Afviste\n"
 		"      --changes FILE    euprio-changes output, for Ændringer\n"
-		"      --lang da|en      sheet names, titles and words (default da)\n"
+		"  -l, --lang da|en      sheet names, titles and words (default da)\n"
 		"  -t, --today DATE      the date the overview counts months from\n"
 		"                        (YYYY-MM-DD; default today)\n"
-		"  -c, --config DIR      policy directory (default $EUPRIO_CONFIG or the\n"
-		"                        installed one)\n"
+		"  -c, --config DIR      the policy directory; by default\n", synopsis);
+	eu_cli_config_help(out, 24);
+	fprintf(out,
 		"  -h, --help            show this help and exit\n"
 		"  -V, --version         show the version and exit\n"
 		"\n"
-		"See euprio-xlsx(1).\n", synopsis);
+		"See euprio-xlsx(1).\n");
 }
 
 int main(int argc, char **argv)
@@ -44,7 +45,7 @@ int main(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"rejects", required_argument, NULL, 'r'},
 		{"changes", required_argument, NULL, EU_OPT_CHANGES},
-		{"lang", required_argument, NULL, EU_OPT_LANG},
+		{"lang", required_argument, NULL, 'l'},
 		{"today", required_argument, NULL, 't'},
 		{"config", required_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
@@ -58,7 +59,7 @@ int main(int argc, char **argv)
 	eu_cli_start(argv[0]);
 	o.today = eu_today();
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "c:o:r:t:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:l:o:r:t:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
 			output = optarg;
@@ -69,7 +70,7 @@ int main(int argc, char **argv)
 		case EU_OPT_CHANGES:
 			chg = optarg;
 			break;
-		case EU_OPT_LANG:
+		case 'l':
 			if (strcmp(optarg, "da") && strcmp(optarg, "en")) {
 				eu_warnx("--lang: '%s' is not da or en", optarg);
 				return eu_cli_usage_error(synopsis);

@@ -50,7 +50,7 @@ M="$out/decline-memory.csv"
 contains "$M" "BKF-2025-011,2025-03-01,,Ikke vores område,AB," "memory of the first decline"
 contains "$M" "AHF-2025-009,2025-03-01,2025-03-02,Vent på budget 2026,AB," "memory of the dated decline"
 [ "$(stat -c %a "$M")" = 640 ] && pass || fail "memory is $(stat -c %a "$M"), not 640: it names staff"
-[ "$(stat -c %a "$C1")" = 640 ] && pass || fail "candidates naming staff are world-readable"
+[ "$(stat -L -c %a "$C1")" = 640 ] && pass || fail "candidates naming staff are world-readable"
 lacks "$out/changes-2025-03-01.csv" "BKF-2025-011" "the first night's changes hold no declined record"
 python3 - "$out/candidates-2025-03-01.xlsx" <<'EOF' && pass || fail "workbook lacks the staff's decision and note"
 import sys, zipfile
@@ -95,9 +95,9 @@ cp "$C2" "$T/cand-2.csv"
 decisions 'id;decision;until;note;by' 'BKF-2025-011;declien;;Ikke vores område;AB'
 expect_status 4 euprio-nightly -i "$in" -o "$out" --today 2025-03-03
 contains "$out/log/euprio-2025-03-03.log" "decisions.csv:2:2: unknown decision 'declien' for 'BKF-2025-011'" "typo at file:line:col"
-contains "$T/err" "stage rank failed; yesterday's output is untouched" "the night is refused"
+contains "$T/err" "stage rank failed (exit 2); yesterday's output is untouched" "the night is refused"
 same "$M" "$T/memory-2.csv" "memory untouched by a refused night"
-[ "$(readlink "$out/candidates-latest.csv")" = candidates-2025-03-02.csv ] && pass || fail "latest moved on a refused night"
+[ "$(readlink "$out/days/latest")" = 2025-03-02 ] && pass || fail "latest moved on a refused night"
 
 # A night killed before rank has read it all (a stage before it dies)
 # leaves the memory as it was; one killed after rank (the workbook dies)
@@ -118,10 +118,10 @@ same "$M" "$T/memory-2.csv" "memory untouched when a stage before rank dies"
 cp "$EUPRIO_BIN/euprio-goals" "$T/bin/"
 printf '#!/bin/sh\nkill -9 $$\n' >"$T/bin/euprio-xlsx"
 expect_status 4 "$T/bin/euprio-nightly" -i "$in" -o "$out" --today 2025-03-03
-[ "$(readlink "$out/candidates-latest.csv")" = candidates-2025-03-02.csv ] && pass || fail "latest moved on a killed night"
+[ "$(readlink "$out/days/latest")" = 2025-03-02 ] && pass || fail "latest moved on a killed night"
 contains "$M" "BKF-2025-011,2025-03-01," "a killed night keeps the decline's first night"
 lacks "$M" "AHF-2025-009" "an expired decline is forgotten"
-ls -a "$out" | grep -q 'decline-memory.csv\.' && fail "temporary memory left behind" || pass
+ls -a "$out" | grep -q '^\.decline-memory' && fail "temporary memory left behind" || pass
 
 # Night 3, two days on (the 3rd was lost): AHF-2025-009's until has
 # passed, so it is back, told once, with where the table says so; BKF-2025-011
@@ -139,7 +139,8 @@ lacks "$M" "AHF-2025-009" "an expired decline stays forgotten"
 contains "$M" "BKF-2025-011,2025-03-01," "the material-change memory is kept"
 [ "$(field "$C3" BKF-2025-011 since_declined)" = "fravalgt 2025-03-01, siden da: EU-tilskud 1500000 EUR (før 1200000)" ] && pass ||
 	fail "night 3 compares with the decline, not last night"
-[ "$(wc -l <"$out/history.csv")" -eq 4 ] && pass || fail "history has three runs"
+[ "$(awk -F, 'NR > 1 && $3 ~ /^[013]$/' "$out/history.csv" | wc -l)" -eq 3 ] && pass || fail "history has three published nights"
+[ "$(awk -F, 'NR > 1 && $3 == 4' "$out/history.csv" | wc -l)" -eq 3 ] && pass || fail "history has the three failed runs"
 
 # Without decisions.csv the night is as it always was: no staff columns,
 # the memory left alone.
@@ -150,16 +151,23 @@ lacks "$out/candidates-2025-03-05.csv" "staff_decision" "no staff columns withou
 contains "$out/log/euprio-2025-03-05.log" "decisions: (none)" "the log says there is none"
 same "$M" "$T/memory-3.csv" "memory untouched without a table"
 
-# Folders with spaces in their names: the table and the memory are found.
-# (The listings' own names are euprio-nightly's to quote; a stand-in for
-# euprio-sdeo keeps this to the decisions' part.)
-mkdir -p "$T/in put" "$T/out put"
-printf 'id,decision\nSPACE-1,decline\n' >"$T/in put/decisions.csv"
-cp "$EUPRIO_BIN/euprio-xlsx" "$T/bin/"
-printf '#!/bin/sh\ncat >/dev/null\nprintf "id,source,title,programme,partners,deadline\\n"\n' >"$T/bin/euprio-sdeo"
-chmod +x "$T/bin/euprio-sdeo"
-expect_status 0 "$T/bin/euprio-nightly" -i "$T/in put" -o "$T/out put" --today 2025-03-01
+# Folders with spaces in their names: the table is read and the memory
+# written there.
+mkdir -p "$T/in put/applications" "$T/in put/listings"
+cp "$SAMPLES"/applications-*.xml "$T/in put/applications/"
+cp "$SAMPLES"/sdeo-2025-w09.csv "$T/in put/listings/"
+printf 'id,decision,note\nBKF-2025-011,decline,Ikke vores\nSPACE-1,watch,\n' >"$T/in put/decisions.csv"
+expect_status 1 euprio-nightly -i "$T/in put" -o "$T/out put" --today 2025-03-01
 contains "$T/out put/log/euprio-2025-03-01.log" "decisions: $T/in put/decisions.csv" "log names a table under a folder with spaces"
-contains "$T/out put/log/euprio-2025-03-01.log" "$T/in put/decisions.csv:2: 'SPACE-1' (decline) matches no record" "rank read it"
-[ -e "$T/out put/decline-memory.csv" ] && pass || fail "memory not written under a folder with spaces"
+contains "$T/out put/log/euprio-2025-03-01.log" "$T/in put/decisions.csv:3: 'SPACE-1' (watch) matches no record" "rank read it"
+contains "$T/out put/rejected-2025-03-01.csv" "DECLINED,Ikke vores,BKF-2025-011" "and applied it"
+contains "$T/out put/decline-memory.csv" "BKF-2025-011,2025-03-01," "memory written under a folder with spaces"
+ls -a "$T/out put" | grep -q '^\.decline-memory' && fail "temporary memory left behind" || pass
+
+# A planted link in the memory's place is refused, as for the script's
+# other names.
+ln -s /etc/passwd "$T/night-link"
+mkdir "$T/linked" && ln -s "$T/night-link" "$T/linked/decline-memory.csv"
+expect_status 4 euprio-nightly -i "$T/in put" -o "$T/linked" --today 2025-03-01
+contains "$T/err" "decline-memory.csv: it is a symbolic link" "planted memory link refused"
 finish

@@ -185,7 +185,16 @@ static void test_table_faults(void **s)
 	/* A table without the decision column is refused at its header. */
 	t = file("nodecision.csv", "id,note\nA-1,x\n");
 	assert_null(load(NULL, t, NULL, today));
-	assert_non_null(strstr(diag(), "nodecision.csv:1:1: missing column 'decision'"));
+	assert_non_null(strstr(diag(), "nodecision.csv:1: missing column 'decision'"));
+	/* A column rank does not know is a typo, not a date ignored; staff
+	 * may keep the title and notes for themselves. */
+	t = file("typo.csv", "id,decision,untill,title,note,comment\nA-1,decline,2025-06-01,Robots,,\n");
+	assert_null(load(NULL, t, NULL, today));
+	assert_non_null(strstr(diag(), "typo.csv:1:3: unknown column 'untill' (did you mean 'until'?)"));
+	t = file("own.csv", "id,decision,title,comment\nA-1,decline,Robots,mine\n");
+	eu_rank *R = load(NULL, t, NULL, today);
+	assert_non_null(R);
+	eu_rank_free(R);
 	/* A missing table too. */
 	assert_null(load(NULL, path_of("none.csv"), NULL, today));
 	assert_non_null(strstr(diag(), "cannot open decisions table"));

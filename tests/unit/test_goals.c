@@ -251,7 +251,7 @@ static void test_bad_pattern_names_line_and_offset(void **s)
 	capture();
 	assert_null(eu_goals_load(dir));
 	d = captured();
-	assert_non_null(strstr(d, "goal_terms.csv:2:1: invalid UTF-8 in field 4"));
+	assert_non_null(strstr(d, "goal_terms.csv:2:4: not UTF-8 but Windows-1252"));
 	rm_config(dir);
 }
 

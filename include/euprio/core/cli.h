@@ -19,6 +19,22 @@ void eu_cli_version(FILE *out);
  * else is a usage error (returns EU_EXIT_USAGE). */
 int eu_cli_option(int ch, void (*usage)(FILE *), const char *synopsis, const char **config);
 
+/* A short option a program gave up (docs/cli.md: one letter, one meaning
+ * in every program), and what to type now: an old script then fails with
+ * the new spelling instead of a bare "invalid option". */
+typedef struct eu_cli_retired {
+	int ch;
+	const char *now;     /* e.g. "-A or --all-columns" */
+	const char *was;     /* e.g. "--all-columns" */
+} eu_cli_retired;
+
+/* The program's retired letters, ended by {0}; eu_cli_option names them. */
+void eu_cli_retire(const eu_cli_retired *list);
+
+/* "$EUPRIO_CONFIG, else /etc/euprio if it exists, else /usr/share/euprio"
+ * with the compiled-in directories, for the --config line of --help. */
+void eu_cli_config_help(FILE *out, int indent);
+
 /* Prints the one-line "try --help" hint and returns EU_EXIT_USAGE. */
 int eu_cli_usage_error(const char *synopsis);
 
@@ -44,6 +60,9 @@ enum {
 	EU_OPT_CHECK,
 	EU_OPT_TOP,
 	EU_OPT_CHANGES,
+	EU_OPT_PARTS,
+	EU_OPT_RECORDS,
+	EU_OPT_PREFIX,
 };
 
 

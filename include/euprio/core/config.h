@@ -18,28 +18,54 @@ typedef struct eu_table {
 	eu_table_row *rows;
 } eu_table;
 
-/* The directory: opt when given, else $EUPRIO_CONFIG, else the installed
- * default. */
+/* The policy directory: opt (--config) when given, else $EUPRIO_CONFIG,
+ * else the system directory (/etc/euprio in the package) when it exists,
+ * else the installed default (/usr/share/euprio).  The directory chosen is
+ * the whole policy: a table missing from it is an error, never taken from
+ * the next one (docs/configuration.md says why). */
 const char *eu_config_dir(const char *opt);
+/* The same choice among given places (tests). */
+const char *eu_config_pick(const char *opt, const char *env, const char *system,
+			   const char *installed);
+/* The compiled-in system and installed directories, for --help. */
+const char *eu_config_system_dir(void);
+const char *eu_config_installed_dir(void);
 
-/* Loads dir/name.  Delimiter ',' or ';' (sniffed from the header, as
- * Danish spreadsheets save ';').  Rows whose first cell starts with '#' and
- * empty rows are skipped.  Every column in required must be in the header.
- * Returns 0, or -1 after printing file:line:col diagnostics. */
+/* The delimiter of a CSV text staff or the tools saved: ';' or ',',
+ * whichever splits its header (the first row that is neither blank nor a
+ * '#' comment) into more columns.  The rows are parsed rather than scanned
+ * as lines, so a BOM, a comment holding either character, or a quoted
+ * comment ("# a; b";;) in front of the header does not decide.  For policy
+ * tables, and for euprio-changes reading either dialect the tools write. */
+unsigned char eu_sniff_delim(const char *data, size_t len);
+
+/* Loads dir/name.  Delimiter ',' or ';' (whichever splits the header into
+ * more columns, as Danish spreadsheets save ';').  UTF-8 only: a table in
+ * Windows-1252 is refused with how to save it.  Rows whose first cell
+ * starts with '#' and blank rows are skipped.  Every column in required
+ * must be in the header, and every column in the header must be one the
+ * table has (a list in config.c), or one for people (note..., comment...).
+ * Returns 0, or -1 after printing file:line:col diagnostics; a fault
+ * printed once is not printed again, by any later load. */
 int eu_table_load(eu_table *t, const char *dir, const char *name,
 		  const char *const *required);
-/* Same, from a file anywhere (a table staff keep beside the inputs);
- * what names it in messages ("decisions table").  With EU_TABLE_CP1252 a
- * file that is not UTF-8 is read as Windows-1252, by the rule the
- * listings reader uses (eu_text_is_cp1252), so a table saved by any
- * Excel reads as the listings do: ',' or ';', BOM, UTF-8 or cp1252. */
+/* Same, from a file anywhere (a table staff keep beside the inputs, not
+ * policy); what names it in messages ("decisions table"), known lists the
+ * columns it may have besides required (NULL-ended, at most 10; note...
+ * and comment... are for people).  With EU_TABLE_CP1252 a file that is
+ * not UTF-8 is read as Windows-1252, by the rule the listings reader uses
+ * (eu_text_is_cp1252), so a table saved by any Excel reads as the
+ * listings do: ',' or ';', BOM, UTF-8 or Windows-1252. */
 #define EU_TABLE_CP1252 1
 int eu_table_load_file(eu_table *t, const char *path, const char *what, int flags,
-		       const char *const *required);
+		       const char *const *required, const char *const *known);
 /* Same, from memory (tests and fuzzers); path is used in messages. */
 int eu_table_load_mem(eu_table *t, const char *path, const char *data, size_t len,
 		      const char *const *required);
 void eu_table_free(eu_table *t);
+/* Forgets which faults were printed (tests that load one faulty table
+ * twice). */
+void eu_table_forget_faults(void);
 
 long eu_table_col(const eu_table *t, const char *name);
 /* The cell, "" for an absent column (col < 0). */

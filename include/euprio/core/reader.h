@@ -13,6 +13,8 @@ typedef struct eu_row {
 	const size_t *len;   /* field lengths in bytes (a field may hold NUL) */
 	long line;           /* physical line where the row starts, from 1 */
 	const char *bad;     /* NULL, or why the reader could not trust the row */
+	size_t bad_field;    /* the field bad is about, from 1; 0 when it is the
+			      * whole row's (ragged) */
 	/* The fields back to back in f's order, each followed by a NUL, so
 	 * that a row can be kept with one copy; NULL when there are none. */
 	const char *span;
@@ -69,9 +71,5 @@ unsigned long eu_reader_rows(const eu_reader *r);
 /* Bytes read from the input so far. */
 unsigned long long eu_reader_bytes(const eu_reader *r);
 
-/* The delimiter of a CSV text from its first bytes: ';' when its header
- * (the first line that is not a '#' comment) holds more ';' than ',', as
- * Danish Excel and --dialect excel-da write; else ','. */
-unsigned char eu_sniff_delim(const char *data, size_t len);
 
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "euprio/core/config.h"
 #include "euprio/core/diag.h"
 #include "euprio/core/reader.h"
 #include "euprio/core/text.h"

@@ -73,7 +73,7 @@ int rank_memory_load(struct staff *S)
 			}
 		return 0;
 	}
-	if (eu_table_load_file(&t, S->memory, "decline memory", 0, mcols) < 0) {
+	if (eu_table_load_file(&t, S->memory, "decline memory", 0, mcols, mcols) < 0) {
 		rc = -1;
 	} else {
 		long c[NMCOLS];
@@ -145,12 +145,14 @@ struct memo *rank_memo_take(const eu_rank *R, const eu_rec *rec, long today, con
 
 int rank_memory_write(const struct staff *S)
 {
-	size_t n = strlen(S->memory);
-	char *tmp = eu_xmalloc(n + 8);
-	eu_buf on = EU_BUF_INIT;
-
-	memcpy(tmp, S->memory, n);
-	memcpy(tmp + n, ".XXXXXX", 8);
+	/* Beside it, so the rename stays on one file system, and hidden
+	 * (.decline-memory.csv.XXXXXX), so a run killed while writing leaves
+	 * nothing a person takes for the memory. */
+	const char *slash = strrchr(S->memory, '/');
+	size_t dir = slash ? (size_t)(slash - S->memory) + 1 : 0;
+	eu_buf tb = EU_BUF_INIT, on = EU_BUF_INIT;
+	eu_buf_printf(&tb, "%.*s.%s.XXXXXX", (int)dir, S->memory, S->memory + dir);
+	char *tmp = tb.p;
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		eu_warnx("cannot create a file beside %s: %s; the decline memory is not updated", S->memory,

@@ -117,12 +117,15 @@ static int read_rows(struct staff *S, const eu_table *t)
 int eu_rank_decisions(eu_rank *R, const char *path, const char *memory, long today)
 {
 	static const char *const req[] = {"id", "decision", NULL};
+	/* title: staff's own reminder of what the id is; a column rank does
+	 * not know (a typo, "untill") is an error, not a date ignored. */
+	static const char *const known[] = {"id", "decision", "until", "note", "by", "title", NULL};
 	struct staff *S = eu_xcalloc(1, sizeof *S);
 	eu_table t;
 
 	S->path = eu_xstrdup(path);
 	S->memory = memory ? eu_xstrdup(memory) : NULL;
-	int rc = eu_table_load_file(&t, path, "decisions table", EU_TABLE_CP1252, req);
+	int rc = eu_table_load_file(&t, path, "decisions table", EU_TABLE_CP1252, req, known);
 	if (rc == 0)
 		rc = read_rows(S, &t);
 	eu_table_free(&t);
