@@ -1,5 +1,6 @@
 /* The gates of docs/scoring.md, in its order: a record rejected upstream,
- * a closed one, a passed deadline, no goal, no local partner.  A record
+ * a closed one, a passed deadline, no goal, no local partner, no text to
+ * judge the goals on.  A record
  * whose status keeps it for review (a running project) passes the last two
  * and carries the failed rule to its reasons instead. */
 #include <stdarg.h>
@@ -33,7 +34,9 @@ int rank_gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *review)
 		return reject(R, o, "CLOSED", "reject.CLOSED", "status", f->status, NULL);
 	if (f->has_deadline && f->days_left < 0 && f->gated)
 		return reject(R, o, "DEADLINE_PASSED", "reject.DEADLINE_PASSED", "deadline", f->deadline_text, NULL);
-	if (f->goal_count <= 0) {
+	/* No goal found where there was nothing to read is NO_TEXT, said
+	 * after the local gate, which can still be judged. */
+	if (f->goal_count <= 0 && !f->no_text) {
 		if (!f->review)
 			return reject(R, o, "NO_GOAL", "reject.NO_GOAL", NULL);
 		review_add(R, review, "reject.NO_GOAL");
@@ -42,6 +45,11 @@ int rank_gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *review)
 		if (!f->review)
 			return reject(R, o, "NO_LOCAL_PARTNER", "reject.NO_LOCAL_PARTNER", NULL);
 		review_add(R, review, "reject.NO_LOCAL_PARTNER");
+	}
+	if (f->goal_count <= 0 && f->no_text) {
+		if (!f->review)
+			return reject(R, o, "NO_TEXT", "reject.NO_TEXT", NULL);
+		review_add(R, review, "reject.NO_TEXT");
 	}
 	return 0;
 }

@@ -22,7 +22,7 @@ static const char *const col_names[NCOL] = {
 	"id", "status", "deadline", "programme", "call_id", "title", "summary", "keywords",
 	"goals", "goal_count", "goal_strength", "goal_evidence", "local_count", "local_tier",
 	"local_types", "twin_cities", "partners", "odense_role", "eu_grant_eur", "own_cost_eur",
-	"odense_grant_eur", "sdeo_id", "reject_reason", "knowledge_points", "reputation_points",
+	"odense_grant_eur", "sdeo_id", "reject_reason", "knowledge_points", "reputation_points", "acronym",
 };
 
 static char **split_fold(const char *s, size_t *n)
@@ -140,7 +140,7 @@ static const char *const need_labels[] = {
 	"deadline.passed", "deadline.none", "review", "type.education", "type.business",
 	"type.organisation", "type.public", "type.research", "type.unknown", "reject.NO_GOAL",
 	"reject.NO_LOCAL_PARTNER", "reject.DEADLINE_PASSED", "reject.CLOSED",
-	"reject.DUPLICATE", "reject.DUPLICATE_SAME", "reject.BAD_INPUT", "decimal", NULL,
+	"reject.DUPLICATE", "reject.DUPLICATE_SAME", "reject.BAD_INPUT", "reject.NO_TEXT", "decimal", NULL,
 };
 
 eu_rank *eu_rank_load(const char *dir, enum eu_lang lang)
