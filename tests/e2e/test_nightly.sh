@@ -16,7 +16,7 @@ done
 [ "$(readlink "$out/candidates-latest.xlsx")" = candidates-2025-03-01.xlsx ] && pass || fail "latest workbook link"
 contains "$out/log/euprio-2025-03-01.log" "[xlsx] euprio-xlsx:" "log keeps the workbook's summary"
 contains "$out/log/euprio-2025-03-01.log" "stage xlsx: exit 0" "workbook stage status logged"
-contains "$T/err" "euprio-nightly: 2025-03-01: 9 candidates, 5 rejected" "one-line summary"
+contains "$T/err" "euprio-nightly: 2025-03-01: 11 candidates, 5 rejected" "one-line summary"
 contains "$out/log/euprio-2025-03-01.log" "stage rank: exit 1" "log has stage statuses"
 contains "$out/log/euprio-2025-03-01.log" "[apps] euprio-apps:" "log keeps stage messages"
 
