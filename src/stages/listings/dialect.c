@@ -22,15 +22,9 @@
 /* Does the profile name this folded cell (a rule's header, or ignore)? */
 static int names_cell(const struct lprofile *p, const char *cell)
 {
-	for (size_t k = 0; k < p->n; k++) {
-		const struct lrule *ru = &p->r[k];
-		if (ru->kind == L_LABEL || ru->kind == L_CONST || ru->kind == L_IDHASH)
-			continue;
-		for (size_t h = 0; h < ru->nhdr; h++)
-			if (strcmp(cell, ru->hdr[h]) == 0)
-				return 1;
-	}
-	return 0;
+	int found;
+	eu_strmap_get(&p->names, cell, strlen(cell), &found);
+	return found;
 }
 
 /* Counts the UTF-8 characters above ASCII and the bytes that are not
@@ -43,11 +37,15 @@ static void count_utf8(const unsigned char *s, size_t len, int at_eof, unsigned 
 			i++;
 			continue;
 		}
-		size_t ok = eu_utf8_check((const char *)s + i, len - i > 4 ? 4 : len - i);
-		/* eu_utf8_check gives the offset of the first bad byte: a valid
-		 * first character is at least its own length. */
-		size_t n = s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : s[i] >= 0xc0 ? 2 : 1;
-		if (ok >= n && n > 1) {
+		size_t n = s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : s[i] >= 0xc2 ? 2 : 1;
+		int ok = n > 1 && i + n <= len;
+		for (size_t k = 1; ok && k < n; k++)
+			ok = (s[i + k] & 0xc0) == 0x80;
+		/* The strict check (overlongs, surrogates) only for the rare
+		 * three- and four-byte ones. */
+		if (ok && n > 2)
+			ok = eu_utf8_check((const char *)s + i, n) == n;
+		if (ok) {
 			(*chars)++;
 			i += n;
 		} else if (!at_eof && i + n > len && n > 1) {
@@ -87,11 +85,24 @@ int listings_mojibake(const char *s, size_t len)
 	return 0;
 }
 
-int listings_has_bom(const char *s, size_t len)
+int listings_odd_text(const char *s, size_t len, int cp1252)
 {
-	for (const char *p = s, *end = s + len; (p = memchr(p, 0xef, (size_t)(end - p))) && p + 2 < end; p++)
-		if ((unsigned char)p[1] == 0xbb && (unsigned char)p[2] == 0xbf)
+	/* A BOM is EF BB BF, and read as Windows-1252 "ï»¿" (C3 AF C2 BB C2
+	 * BF); mojibake starts with C3 too: one memchr finds them all. */
+	const unsigned char lead = cp1252 ? 0xc3 : 0xef;
+	for (const char *p = s, *end = s + len; (p = memchr(p, lead, (size_t)(end - p))); p++) {
+		const unsigned char *u = (const unsigned char *)p;
+		size_t left = (size_t)(end - p);
+		if (!cp1252) {
+			if (left >= 3 && u[1] == 0xbb && u[2] == 0xbf)
+				return 1;
+			continue;
+		}
+		if (left >= 6 && !memcmp(u, "\xc3\xaf\xc2\xbb\xc2\xbf", 6))
 			return 1;
+		if (left >= 4 && (u[1] == 0x83 || u[1] == 0x82) && listings_mojibake(p, 4))
+			return 2;
+	}
 	return 0;
 }
 

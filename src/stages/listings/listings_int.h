@@ -50,6 +50,7 @@ struct lprofile {
 	size_t n;
 	long group;              /* the L_GROUP rule, or -1 */
 	long pair;               /* the L_PAIR rule, or -1 */
+	eu_strmap names;         /* every folded header the profile names (detection) */
 };
 
 struct eu_listings {
@@ -134,7 +135,10 @@ int listings_detect(const eu_listings *S, const char *path, const char *buf, siz
 /* Whether a decoded text looks like UTF-8 that was read as Windows-1252
  * ("GrÃ¸n"), and whether it holds a byte-order mark (U+FEFF). */
 int listings_mojibake(const char *s, size_t len);
-int listings_has_bom(const char *s, size_t len);
+/* A data cell's oddities in one scan: 1 a byte-order mark (as read in
+ * either encoding), 2 UTF-8 read as Windows-1252 (cp1252 files only), or
+ * 0. */
+int listings_odd_text(const char *s, size_t len, int cp1252);
 
 /* rows.c: reads one sniffed listing file into records for r; returns the
  * eu_exit status. */

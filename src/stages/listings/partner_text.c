@@ -133,19 +133,19 @@ static int one_letter(const char *t, size_t n)
 /* A legal form, which ends a name and so never starts one. */
 static int legal_form(const char *t, size_t n)
 {
-	static const char *const forms[] = {
-		"ApS", "A/S", "I/S", "K/S", "P/S", "IVS", "AMBA", "A.M.B.A.", "A.m.b.a.", "SMBA", "S.M.B.A.",
-		"F.M.B.A.", "Aps",
+	/* Written without their last dot, which the caller strips. */
+	static const struct {
+		const char *s;
+		size_t n;
+	} forms[] = {
+		{"ApS", 3}, {"Aps", 3}, {"A/S", 3}, {"I/S", 3}, {"K/S", 3}, {"P/S", 3}, {"IVS", 3}, {"AMBA", 4},
+		{"A.M.B.A", 7}, {"A.m.b.a", 7}, {"SMBA", 4}, {"S.M.B.A", 7}, {"F.M.B.A", 7},
 	};
 	while (n && (t[n - 1] == '.' || t[n - 1] == ','))
 		n--;
-	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
-		size_t fl = strlen(forms[i]);
-		while (fl && forms[i][fl - 1] == '.')
-			fl--;
-		if (fl == n && !strncmp(t, forms[i], n))
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
+		if (forms[i].n == n && !memcmp(t, forms[i].s, n))
 			return 1;
-	}
 	return 0;
 }
 
@@ -228,6 +228,11 @@ static int split_dots(const char *s, size_t at, size_t n, struct spans *out)
 
 	while (seg < end && is_space(s[seg]))
 		seg++;
+	if (!memchr(s + seg, '.', end - seg)) {
+		if (seg < end)
+			span_add(out, seg, end - seg);
+		return 0;        /* no dot, no ". " to weigh */
+	}
 	for (size_t i = seg; i < end; i++) {
 		if (s[i] == '(' && closes(s, end, i))
 			depth++;
@@ -337,12 +342,42 @@ static int town_like(const char *s, size_t n)
 
 struct fields {
 	eu_buf item, name, rest, part, pc, city, cc, fold;
+	eu_buf seen;             /* the cell's folded names, each NUL-ended */
+	size_t nseen;
+	eu_strmap many;          /* the same, once a cell has many */
 };
+
+#define FEW_NAMES 64
+
+/* Whether a folded name is already in the cell; adds it when not.  Cells
+ * hold a few names, so a scan is cheaper than a table per cell; a cell of
+ * many (a fuzzer's) gets the table, so the scan never turns quadratic. */
+static int seen_before(struct fields *F)
+{
+	if (F->nseen >= FEW_NAMES) {
+		if (!F->many.cap) {
+			const char *q = F->seen.p;
+			for (size_t i = 0; i < F->nseen; i++, q += strlen(q) + 1)
+				eu_strmap_add(&F->many, q, strlen(q), NULL);
+		}
+		F->nseen++;
+		return !eu_strmap_add(&F->many, F->fold.p, F->fold.len, NULL);
+	}
+	const char *p = F->seen.p;
+	for (size_t i = 0; i < F->nseen; i++) {
+		size_t n = strlen(p);
+		if (n == F->fold.len && !memcmp(p, F->fold.p, n))
+			return 1;
+		p += n + 1;
+	}
+	eu_buf_add(&F->seen, F->fold.p, F->fold.len + 1);
+	F->nseen++;
+	return 0;
+}
 
 /* Reads one name with its optional "(parts)" or ", CC" into the codec,
  * unless the same name is already in the cell. */
-static void add_partner(const eu_listings *S, struct fields *F, const char *s, size_t n, eu_strmap *seen,
-			eu_buf *out)
+static void add_partner(const eu_listings *S, struct fields *F, const char *s, size_t n, eu_buf *out)
 {
 	eu_buf_clear(&F->item);
 	eu_buf_add(&F->item, s, n);
@@ -355,7 +390,9 @@ static void add_partner(const eu_listings *S, struct fields *F, const char *s, s
 	eu_buf_clear(&F->city);
 	eu_buf_clear(&F->cc);
 	int attrs = 0;
-	if (match(S, S->re_paren, F->item.p, F->item.len)) {
+	/* The grammar's regexes only where their punctuation is. */
+	int paren = F->item.len && F->item.p[F->item.len - 1] == ')';
+	if (paren && match(S, S->re_paren, F->item.p, F->item.len)) {
 		group_str(S, 1, &F->name, F->item.p);
 		group_str(S, 2, &F->rest, F->item.p);
 		attrs = 1;
@@ -394,7 +431,7 @@ static void add_partner(const eu_listings *S, struct fields *F, const char *s, s
 	}
 	if (!attrs) {
 		eu_buf_clear(&F->name);
-		if (match(S, S->re_tail, F->item.p, F->item.len)) {
+		if (memchr(F->item.p, ',', F->item.len) && match(S, S->re_tail, F->item.p, F->item.len)) {
 			group_str(S, 1, &F->name, F->item.p);
 			group_str(S, 2, &F->cc, F->item.p);
 		} else {
@@ -406,7 +443,7 @@ static void add_partner(const eu_listings *S, struct fields *F, const char *s, s
 		return;
 	eu_buf_clear(&F->fold);
 	eu_fold(&F->fold, F->name.p, F->name.len);
-	if (F->fold.len && !eu_strmap_add(seen, F->fold.p, F->fold.len, NULL))
+	if (F->fold.len && seen_before(F))
 		return;                  /* named twice in one cell */
 	const char *v[EU_P_NATTR] = {F->name.p, NULL, NULL, "partner", F->pc.p, F->city.p, F->cc.p};
 	eu_partner_encode(out, v);
@@ -415,9 +452,8 @@ static void add_partner(const eu_listings *S, struct fields *F, const char *s, s
 void eu_listings_free_partners(const eu_listings *S, const char *s, size_t len, eu_buf *out)
 {
 	struct fields F = {EU_BUF_INIT, EU_BUF_INIT, EU_BUF_INIT, EU_BUF_INIT, EU_BUF_INIT, EU_BUF_INIT,
-			   EU_BUF_INIT, EU_BUF_INIT};
+			   EU_BUF_INIT, EU_BUF_INIT, EU_BUF_INIT, 0, EU_STRMAP_INIT};
 	struct spans items = {0}, names = {0};
-	eu_strmap seen = EU_STRMAP_INIT;
 
 	/* ';' and line breaks. */
 	for (size_t i = 0, st = 0; i <= len; i++)
@@ -441,11 +477,11 @@ void eu_listings_free_partners(const eu_listings *S, const char *s, size_t len, 
 		split_commas(s, one.at, one.n, &names);
 	}
 	for (size_t k = 0; k < names.n; k++)
-		add_partner(S, &F, s + names.v[k].at, names.v[k].n, &seen, out);
+		add_partner(S, &F, s + names.v[k].at, names.v[k].n, out);
 	free(items.v);
 	free(names.v);
-	eu_strmap_free(&seen, NULL);
-	eu_buf *all[] = {&F.item, &F.name, &F.rest, &F.part, &F.pc, &F.city, &F.cc, &F.fold};
+	eu_strmap_free(&F.many, NULL);
+	eu_buf *all[] = {&F.item, &F.name, &F.rest, &F.part, &F.pc, &F.city, &F.cc, &F.fold, &F.seen};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		eu_buf_free(all[i]);
 }

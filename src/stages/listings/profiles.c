@@ -201,6 +201,9 @@ static int load_profile(eu_listings *S, struct lprofile *p, const char *dir, con
 		}
 		p->r[p->n++] = ru;
 	}
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t h = 0; h < p->r[i].nhdr; h++)
+			eu_strmap_add(&p->names, p->r[i].hdr[h], strlen(p->r[i].hdr[h]), NULL);
 	int has_id = 0;
 	for (size_t i = 0; i < p->n; i++)
 		has_id |= p->r[i].col == EU_C_ID && p->r[i].kind != L_LEAD && p->r[i].kind != L_PARTNER &&
@@ -293,6 +296,7 @@ void listings_free_profiles(eu_listings *S)
 		}
 		free(S->p[i].r);
 		free(S->p[i].name);
+		eu_strmap_free(&S->p[i].names, NULL);
 	}
 	free(S->p);
 	for (size_t i = 0; i < S->ncols; i++)

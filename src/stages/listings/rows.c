@@ -121,7 +121,22 @@ static void add_lead(const eu_listings *S, struct rec *out, eu_buf lead[EU_P_NAT
 		eu_buf_adds(&lead[EU_P_COUNTRY], code);
 	}
 	eu_fold(&fl, lead[EU_P_NAME].p, lead[EU_P_NAME].len);
+	/* Is the lead named in the cell?  A name folds to the lead's only if
+	 * it starts with the same letter, so most are never folded. */
+	int named = 0;
 	if (pv->len && eu_partners_decode(&ps, pv->p, pv->len, &err) == 0) {
+		unsigned char l0 = (unsigned char)lead[EU_P_NAME].p[0];
+		for (size_t i = 0; i < ps.n && !named; i++) {
+			unsigned char c0 = (unsigned char)ps.p[i].a[EU_P_NAME][0];
+			int alnum0 = (c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z';
+			if ((c0 | 0x20) == (l0 | 0x20) || !alnum0 || c0 >= 0x80 || l0 >= 0x80) {
+				eu_buf_clear(&fp);
+				eu_fold(&fp, ps.p[i].a[EU_P_NAME], ps.p[i].len[EU_P_NAME]);
+				named = fl.len && fp.len == fl.len && !memcmp(fp.p, fl.p, fl.len);
+			}
+		}
+	}
+	if (named) {
 		for (size_t i = 0; i < ps.n; i++) {
 			eu_buf_clear(&fp);
 			eu_fold(&fp, ps.p[i].a[EU_P_NAME], ps.p[i].len[EU_P_NAME]);
@@ -161,6 +176,12 @@ void listings_map_row(const eu_listings *S, const struct lprofile *p, const long
 {
 	eu_buf tmp = EU_BUF_INIT, lead[EU_P_NATTR];
 	int has_lead = 0;
+	/* An amount and its original read the same cell: parse it once. */
+	long last_src = -1;
+	char last_dec = 0;
+	int last_ok = 0;
+	double last_a = 0;
+	enum eu_currency last_c = EU_CUR_UNKNOWN;
 
 	for (int a = 0; a < EU_P_NATTR; a++)
 		lead[a] = (eu_buf)EU_BUF_INIT;
@@ -215,9 +236,14 @@ void listings_map_row(const eu_listings *S, const struct lprofile *p, const long
 		}
 		case L_AMOUNT:
 		case L_ORIGINAL: {
-			double a;
-			enum eu_currency c;
-			if (eu_parse_amount_dec(tmp.p, ru->dec, &a, &c) == 0 && a >= 0) {
+			if (src[k] != last_src || ru->dec != last_dec) {
+				last_src = src[k];
+				last_dec = ru->dec;
+				last_ok = eu_parse_amount_dec(tmp.p, ru->dec, &last_a, &last_c) == 0 && last_a >= 0;
+			}
+			double a = last_a;
+			enum eu_currency c = last_c;
+			if (last_ok) {
 				eu_buf_clear(v);
 				if (ru->kind == L_AMOUNT) {
 					eu_fmt_amount(v, eu_to_eur(a, c, ru->cur, S->dkk_rate));
@@ -275,7 +301,14 @@ void listings_finish(struct rec *rec)
 	eu_buf *t = &rec->v[EU_C_TOTAL], *g = &rec->v[EU_C_EU_GRANT];
 	double tv, gv;
 
-	if (t->len && g->len && eu_parse_number(t->p, t->len, 0, &tv) == 0 &&
+	/* More digits before the point is more: most records need no parse. */
+	size_t ti = t->len, gi = g->len;
+	if (t->len && g->len) {
+		const char *tp = memchr(t->p, '.', t->len), *gp = memchr(g->p, '.', g->len);
+		ti = tp ? (size_t)(tp - t->p) : t->len;
+		gi = gp ? (size_t)(gp - g->p) : g->len;
+	}
+	if (t->len && g->len && ti <= gi && eu_parse_number(t->p, t->len, 0, &tv) == 0 &&
 	    eu_parse_number(g->p, g->len, 0, &gv) == 0 && tv < gv) {
 		listings_warn(rec, "total_eur: %s is below the EU grant %s: left empty (unknown)", t->p, g->p);
 		eu_buf_clear(t);
@@ -542,10 +575,10 @@ int listings_read_file(struct run *r, struct lfile *lf)
 		 * Windows-1252 file a row that is UTF-8. */
 		const char *odd = NULL;
 		for (size_t c = 0; c < row.n && !odd; c++) {
-			if (listings_has_bom(row.f[c], row.len[c]) ||
-			    (d->cp1252 && memmem(row.f[c], row.len[c], "\xc3\xaf\xc2\xbb\xc2\xbf", 6)))
+			int k = listings_odd_text(row.f[c], row.len[c], d->cp1252);
+			if (k == 1)
 				odd = "a byte-order mark in mid-file: two files joined into one? The row is not read as data";
-			else if (d->cp1252 && listings_mojibake(row.f[c], row.len[c]))
+			else if (k == 2)
 				odd = "UTF-8 text in a file read as Windows-1252 (decided from its first 64 KiB): "
 				      "save the file in one encoding";
 		}
