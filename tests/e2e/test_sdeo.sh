@@ -26,17 +26,17 @@ contains "$T/err" "nohdr.csv:1: no header row found" "no header found"
 # project (the same call and title, or acronym, or lead partner), never
 # another application on its call; the rest stay their own records.
 cat >"$T/apps.csv" <<'A'
-id,source,call_id,title,acronym,contact,sdeo_id
-A-1,application,ESF-2025-SOC-INNO-01,Sociale iværksættere i udsatte boligområder,,,
-A-2,application,esf-2025-soc-inno-01 ,Robotter som jobskabere,ROBOJOB,Own Contact,
-A-3,application,NONE-1,Third,,,
-A-4,application,,Cirkulært byggeri,CIRCBUILD,,
+id,source,call_id,title,acronym,contact,sdeo_id,programme
+A-1,application,ESF-2025-SOC-INNO-01,Sociale iværksættere i udsatte boligområder,,,,
+A-2,application,esf-2025-soc-inno-01 ,Robotter som jobskabere,ROBOJOB,Own Contact,,
+A-3,application,NONE-1,Third,,,,
+A-4,application,,Cirkulært byggeri,CIRCBUILD,,,Interreg Baltic Sea Region
 A
 euprio-sdeo --append sdeo-2025-w09.csv <"$T/apps.csv" >"$T/j.csv" 2>"$T/j.err" || true
 contains "$T/j.csv" "A-1,application,ESF-2025-SOC-INNO-01,Sociale iværksættere i udsatte boligområder,SOCENT,Mette Nielsen,SDEO-2025-047" "matched application filled"
 contains "$T/j.csv" "A-2,application,esf-2025-soc-inno-01 ,Robotter som jobskabere,ROBOJOB,Own Contact,," "another project on the same call is not joined"
 contains "$T/j.csv" "A-3,application,NONE-1,Third,,," "unmatched application untouched"
-contains "$T/j.csv" "A-4,application,BSR-2025-C2-11,Cirkulært byggeri,CIRCBUILD,Lars Holm,SDEO-2025-052" "joined by acronym without a call; the call filled"
+contains "$T/j.csv" "A-4,application,BSR-2025-C2-11,Cirkulært byggeri,CIRCBUILD,Lars Holm,SDEO-2025-052" "joined by acronym and programme without a call; the call filled"
 lacks "$T/j.csv" "SDEO-2025-047,sdeo" "matched listing not emitted twice"
 contains "$T/j.csv" "SDEO-2025-044,sdeo" "unmatched listing emitted"
 contains "$T/j.err" "4 applications and 6 listings in; out: 4 applications (2 joined with a listing, named in their sdeo_id) and 4 listings as their own records" "join counts"

@@ -517,43 +517,47 @@ static void test_join_by_project(void **s)
 	int st;
 	char err[8192];
 	const char *apps =
-		"id,source,title,acronym,call_id,partners,sdeo_id,origin\n"
-		"A-1,application,Robots for healthy ageing at home,,HORIZON-CL4-X-03,,,a:2\n"
-		"A-2,application,Robots at the harbour,HARBOUR,HORIZON-CL4-X-03,,,a:3\n"
-		"A-3,application,Inspire one,INSPIRE,,,,a:4\n"
-		"A-4,application,Vej til job,,ESF-1,\"Tampereen kaupunki\t\t\tcoordinator\t\t\t\",,a:5\n"
-		"A-5,application,Grøn omstilling i havnen,GREENPORT,NSR-1,,,a:6\n";
+		"id,source,title,acronym,programme,call_id,partners,sdeo_id,origin\n"
+		"A-1,application,Robots for healthy ageing at home,,,HORIZON-CL4-X-03,,,a:2\n"
+		"A-2,application,Robots at the harbour,HARBOUR,,HORIZON-CL4-X-03,,,a:3\n"
+		"A-3,application,Inspire one,INSPIRE,Horizon Europe,,,,a:4\n"
+		"A-4,application,Vej til job,,,ESF-1,\"Tampereen kaupunki\t\t\tcoordinator\t\t\t\",,a:5\n"
+		"A-5,application,Grøn omstilling i havnen,GREENPORT,Interreg North Sea,NSR-1,,,a:6\n"
+		"A-6,application,Another AIDA,AIDA,,,,,a:7\n";
 	const char *l =
-		"Projekt-ID;Titel;Akronym;Call-ID;Lead partner\n"
-		"L-1;Smart harbour logistics;SHL;HORIZON-CL4-X-03;Odense Havn\n"
-		"L-2;Robots for Healthy Ageing at Home;ROBAGE;HORIZON-CL4-X-03;SDU\n"
-		"L-3;Logistics robots;LOGI;HORIZON-CL4-X-03;SDU\n"
-		"L-4;Inspire A;INSPIRE;;X\n"
-		"L-5;Inspire B;INSPIRE;;Y\n"
-		"L-6;Faglært til fremtiden;;ESF-1;Tampereen kaupunki\n"
-		"L-7;GREENPORT - grøn havn;GREENPORT;;Z\n"
-		"L-8;Green port 2;GREENPORT;NSR-2;Z\n";
+		"Projekt-ID;Titel;Akronym;Program;Call-ID;Lead partner\n"
+		"L-1;Smart harbour logistics;SHL;;HORIZON-CL4-X-03;Odense Havn\n"
+		"L-2;Robots for Healthy Ageing at Home;ROBAGE;;HORIZON-CL4-X-03;SDU\n"
+		"L-3;Logistics robots;LOGI;;HORIZON-CL4-X-03;SDU\n"
+		"L-4;Inspire A;INSPIRE;Horizon Europe;;X\n"
+		"L-5;Inspire B;INSPIRE;Horizon Europe;;Y\n"
+		"L-6;Faglært til fremtiden;;;ESF-1;Tampereen kaupunki\n"
+		"L-7;GREENPORT - grøn havn;GREENPORT;Interreg North Sea;;Z\n"
+		"L-8;Green port 2;GREENPORT;Interreg North Sea;NSR-2;Z\n"
+		"L-9;AIDA;AIDA;FP3;;Q\n";
 	size_t len = strlen(l);
 	char *out = run_with(S, &l, &len, 1, apps, &st, err, sizeof err);
 	assert_int_equal(st, 0);
-	/* 5 applications + 8 listings = 5 rows + 6 listings + 2 joined. */
-	assert_int_equal(nrecords(out), 5 + 6);
+	/* 6 applications + 9 listings = 6 rows + 7 listings + 2 joined. */
+	assert_int_equal(nrecords(out), 6 + 7);
 	cell_is(out, 1, "sdeo_id", "L-2");       /* same call, same title */
 	cell_is(out, 1, "acronym", "ROBAGE");    /* filled from it */
 	cell_is(out, 2, "sdeo_id", "");          /* same call, another project */
 	cell_is(out, 3, "sdeo_id", "");          /* two INSPIREs: ambiguous */
 	cell_is(out, 4, "sdeo_id", "");          /* same call and lead, other title */
-	cell_is(out, 5, "sdeo_id", "L-7");       /* acronym, no call on one side */
-	cell_is(out, 6, "id", "L-1");
-	cell_is(out, 7, "id", "L-3");
-	cell_is(out, 8, "id", "L-4");
-	cell_has(out, 8, "warnings", "listing L-4 and listing L-5 fit application A-3 equally well");
-	cell_is(out, 9, "id", "L-5");
-	cell_is(out, 10, "id", "L-6");
-	cell_has(out, 10, "warnings", "may be the same project as application A-4");
-	cell_is(out, 11, "id", "L-8");           /* another call: another project */
-	assert_non_null(strstr(err, "5 applications and 8 listings in; out: 5 applications (2 joined"));
-	assert_non_null(strstr(err, "6 listings as their own records (3 ambiguous"));
+	cell_is(out, 5, "sdeo_id", "L-7");       /* acronym and programme, no call on one side */
+	cell_is(out, 6, "sdeo_id", "");          /* an acronym alone, without a call: not enough */
+	cell_is(out, 7, "id", "L-1");
+	cell_is(out, 8, "id", "L-3");
+	cell_is(out, 9, "id", "L-4");
+	cell_has(out, 9, "warnings", "listing L-4 and listing L-5 fit application A-3 equally well");
+	cell_is(out, 10, "id", "L-5");
+	cell_is(out, 11, "id", "L-6");
+	cell_has(out, 11, "warnings", "may be the same project as application A-4");
+	cell_is(out, 12, "id", "L-8");           /* another call: another project */
+	cell_is(out, 13, "id", "L-9");
+	assert_non_null(strstr(err, "6 applications and 9 listings in; out: 6 applications (2 joined"));
+	assert_non_null(strstr(err, "7 listings as their own records (3 ambiguous"));
 	assert_non_null(strstr(err, "2 listings inside the applications they joined"));
 	free(out);
 
@@ -565,8 +569,8 @@ static void test_join_by_project(void **s)
 	const char *m = many.p;
 	len = many.len;
 	out = run_with(S, &m, &len, 1, apps, &st, err, sizeof err);
-	assert_int_equal(nrecords(out), 5 + 300);
-	assert_non_null(strstr(err, "out: 5 applications (0 joined"));
+	assert_int_equal(nrecords(out), 6 + 300);
+	assert_non_null(strstr(err, "out: 6 applications (0 joined"));
 	free(out);
 	eu_buf_free(&many);
 }

@@ -35,7 +35,7 @@ struct app {
 	char *id;
 	uint64_t *words;
 	uint32_t nwords;
-	uint64_t lead, numbers;
+	uint64_t lead, numbers, programme;
 	char *call, *acr;        /* normalised (match.c), or NULL */
 	unsigned char rejected;
 	/* the best listing so far */
@@ -121,6 +121,11 @@ static double fit(const eu_listings *S, const struct pfacts *lf, const struct ap
 			(!lf->nwords || !a->nwords || sim + EPS >= S->lead_title_min) && !numbers_differ;
 	if (!(acr || title || lead_says))
 		return lead && same_call ? -2 : -1;
+	/* Without a call to agree on, one piece is not enough (acronyms recur
+	 * across programmes and years): the programme must agree too, or a
+	 * second piece say so. */
+	if (!same_call && acr + title + lead < 2 && !(lf->programme && lf->programme == a->programme))
+		return -1;
 	return (same_call ? S->w_call : 0) + (acr ? S->w_acronym : 0) + (title ? S->w_title * sim : 0) +
 	       (lead ? S->w_lead : 0);
 }
@@ -177,7 +182,8 @@ void listings_deliver(struct run *r, struct rec *rec)
 		struct pfacts *lf = &J->lf;
 		listings_facts(lf, rec->v[EU_C_CALL_ID].p, rec->v[EU_C_CALL_ID].len, rec->v[EU_C_ACRONYM].p,
 			       rec->v[EU_C_ACRONYM].len, rec->v[EU_C_TITLE].p, rec->v[EU_C_TITLE].len,
-			       rec->v[EU_C_PARTNERS].p, rec->v[EU_C_PARTNERS].len);
+			       rec->v[EU_C_PROGRAMME].p, rec->v[EU_C_PROGRAMME].len, rec->v[EU_C_PARTNERS].p,
+			       rec->v[EU_C_PARTNERS].len);
 		if (++J->cur == 0) {
 			memset(J->stamp, 0, J->na * sizeof *J->stamp);
 			J->cur = 1;
@@ -280,6 +286,7 @@ static void load_apps(struct join *J, eu_stream *s)
 {
 	long cid = eu_stream_col(s, "id"), ccall = eu_stream_col(s, "call_id"), cacr = eu_stream_col(s, "acronym"),
 	     ctitle = eu_stream_col(s, "title"), cpart = eu_stream_col(s, "partners"),
+	     cprog = eu_stream_col(s, "programme"),
 	     crej = eu_stream_col(s, "reject_reason");
 	struct pfacts af = {0};
 	size_t cap = 0;
@@ -301,12 +308,13 @@ static void load_apps(struct join *J, eu_stream *s)
 			a->rejected = 1;     /* bad or rejected upstream: joins nothing */
 			continue;
 		}
-		size_t cl, al, tl, pl;
+		size_t cl, al, tl, pl, gl;
 		const char *call = getv(&rec, ccall, &cl), *acr = getv(&rec, cacr, &al), *title = getv(&rec, ctitle, &tl),
-			   *part = getv(&rec, cpart, &pl);
-		listings_facts(&af, call, cl, acr, al, title, tl, part, pl);
+			   *part = getv(&rec, cpart, &pl), *prog = getv(&rec, cprog, &gl);
+		listings_facts(&af, call, cl, acr, al, title, tl, prog, gl, part, pl);
 		a->lead = af.lead;
 		a->numbers = af.numbers;
+		a->programme = af.programme;
 		a->nwords = af.nwords;
 		a->words = eu_xmalloc((af.nwords + 1) * sizeof *a->words);
 		memcpy(a->words, af.words, af.nwords * sizeof *a->words);

@@ -213,11 +213,12 @@ struct pfacts {
 	uint32_t nwords;
 	char **wtext;            /* the words themselves (for the index) */
 	uint64_t numbers;        /* the title's numbers ("2.0", "2011"), hashed; 0 when none */
+	uint64_t programme;      /* the folded programme, hashed; 0 when none */
 	uint64_t lead;           /* folded lead partner's name, hashed; 0 when none */
 	eu_buf scratch;
 };
 void listings_facts(struct pfacts *pf, const char *call, size_t clen, const char *acr, size_t alen,
-		    const char *title, size_t tlen, const char *partners, size_t plen);
+		    const char *title, size_t tlen, const char *prog, size_t prlen, const char *partners, size_t plen);
 void listings_facts_free(struct pfacts *pf);
 /* Jaccard over the title words: words in both over words in either. */
 double listings_title_similarity(const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb);

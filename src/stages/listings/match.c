@@ -1,7 +1,7 @@
 /* What the join compares of a project, application or listing
  * (docs/listings.md): its call id without case or spaces, its acronym
  * folded without spaces, the set of its title's folded words (hashed),
- * and its lead partner's folded name (hashed). */
+ * its programme and its lead partner's folded name (hashed). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,8 +11,11 @@
 #include "euprio/stream/partners.h"
 
 void listings_facts(struct pfacts *pf, const char *call, size_t clen, const char *acr, size_t alen,
-		    const char *title, size_t tlen, const char *partners, size_t plen)
+		    const char *title, size_t tlen, const char *prog, size_t prlen, const char *partners, size_t plen)
 {
+	eu_buf_clear(&pf->scratch);
+	eu_fold(&pf->scratch, prog, prlen);
+	pf->programme = pf->scratch.len ? eu_fnv64(pf->scratch.p, pf->scratch.len, EU_FNV64_SEED) | 1 : 0;
 	eu_buf_clear(&pf->call);
 	for (size_t i = 0; i < clen; i++) {
 		char c = call[i];
