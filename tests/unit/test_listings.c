@@ -604,6 +604,43 @@ static void test_join_overlong_application(void **s)
 	eu_buf_free(&apps);
 }
 
+/* Whatever the input, the output is a record stream the readers take
+ * back: notes cut short on a character, a header cell that is not text
+ * stops the file (fuzz findings). */
+static void test_output_is_always_text(void **s)
+{
+	(void)s;
+	int st;
+	char err[4096];
+	eu_buf in = EU_BUF_INIT;
+	eu_buf_adds(&in, "projekttitel,start_dato,ordning,budget,eu,navn\nA,0");
+	for (int i = 0; i < 200; i++)
+		eu_buf_addc(&in, (char)0xe3);   /* Windows-1252: 'ã' x 200 */
+	eu_buf_adds(&in, ",R,1,1,Lead\n");
+	const char *c = in.p;
+	size_t len = in.len;
+	char *out = run_with(S, &c, &len, 1, NULL, &st, NULL, 0);
+	eu_reader *r = eu_reader_mem(out, strlen(out), "o", NULL);
+	eu_row row;
+	size_t n = 0;
+	assert_non_null(eu_reader_header(r));
+	while (eu_reader_next(r, &row) == 1) {
+		assert_null(row.bad);
+		n++;
+	}
+	eu_reader_close(r);
+	assert_int_equal(n, 1);
+	cell_has(out, 1, "warnings", "start_date: '0ããã");
+	free(out);
+	eu_buf_free(&in);
+	const char *h = "Projekt-ID;Titel;Partne\xd4re;Status\nS-1;Grøn;Blå;Åben\nS-2;" "Rød;Økologi;Åben\n";
+	out = run_file(h, strlen(h), &st, err, sizeof err);
+	assert_int_equal(st, 3);
+	assert_non_null(strstr(err, "header column 3 'Partne...' is not valid text"));
+	assert_int_equal(nrecords(out), 0);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_erdf_kroner_and_ids),
 		cmocka_unit_test(test_join_by_project),
 		cmocka_unit_test(test_join_overlong_application),
+		cmocka_unit_test(test_output_is_always_text),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

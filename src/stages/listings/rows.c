@@ -51,14 +51,34 @@ void listings_warn(struct rec *rec, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
+	/* A note cut short must not end inside a character. */
+	size_t n = strlen(tmp);
+	tmp[eu_utf8_check(tmp, n)] = '\0';
 	if (w->len)
 		eu_buf_adds(w, "; ");
 	eu_buf_adds(w, tmp);
 }
 
+/* How much of s fits in max bytes without cutting a character. */
+static int cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return (int)n;
+	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return (int)max;
+}
+
 static void warn_value(struct rec *rec, const char *col, const char *what, const char *val)
 {
-	listings_warn(rec, "%s: '%.200s' is not %s", col, val, what);
+	size_t n = strlen(val);
+	if (n > 200) {
+		n = 200;         /* a glimpse, cut on a character */
+		while (n && ((unsigned char)val[n] & 0xc0) == 0x80)
+			n--;
+	}
+	listings_warn(rec, "%s: '%.*s%s' is not %s", col, (int)n, val, val[n] ? "..." : "", what);
 }
 
 /* Whether a folded value is one of a rule's folded values (a trailing *
@@ -92,8 +112,12 @@ static void make_idhash(const eu_listings *S, const struct lrule *ru, struct rec
 			eu_buf_addc(v, *o);
 			continue;
 		}
+		/* {column|fallback}: the fallback when the column is empty. */
+		const char *bar = memchr(o, '|', (size_t)(close - o));
+		const char *name_end = bar ? bar : close;
+		size_t before = v->len;
 		for (size_t c = 0; c < S->ncols; c++)
-			if (strlen(S->cols[c]) == (size_t)(close - o - 1) && !strncmp(S->cols[c], o + 1, (size_t)(close - o - 1)))
+			if (strlen(S->cols[c]) == (size_t)(name_end - o - 1) && !strncmp(S->cols[c], o + 1, (size_t)(name_end - o - 1)))
 				for (size_t i = 0; i < out->v[c].len; i++) {
 					char ch = out->v[c].p[i];
 					if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
@@ -101,6 +125,8 @@ static void make_idhash(const eu_listings *S, const struct lrule *ru, struct rec
 					else if (ch >= 'a' && ch <= 'z')
 						eu_buf_addc(v, (char)(ch - 32));
 				}
+		if (v->len == before && bar)
+			eu_buf_add(v, bar + 1, (size_t)(close - bar - 1));
 		o = close;
 	}
 	eu_buf_printf(v, "%016llx", (unsigned long long)h);
@@ -416,6 +442,22 @@ static size_t free_text_start(const struct lprofile *p, const long *src, size_t 
 	return first;
 }
 
+/* Whether a bad row's id can stand: an id made of several columns
+ * (idhash) is another project's if one of them was not kept. */
+static int id_trusted(const struct lprofile *p, const long *src, const eu_row *row, const char *const *kept)
+{
+	for (size_t k = 0; k < p->n; k++) {
+		if (p->r[k].kind != L_IDHASH)
+			continue;
+		for (size_t i = 0; i < p->r[k].nparts; i++)
+			for (size_t j = 0; j < p->n; j++)
+				if (p->r[j].col == p->r[k].parts[i] && src[j] >= 0 && (size_t)src[j] < row->n &&
+				    row->len[src[j]] && !kept[src[j]][0])
+					return 0;
+	}
+	return 1;
+}
+
 /* Cells of a bad row that can be trusted: a glimpse of why, and how many. */
 static size_t trusted_cells(const eu_row *row, size_t used, size_t width, size_t free_at, int after_short,
 			    const char *header_name, long header_line, const char **bad, char *why, size_t whylen)
@@ -437,8 +479,8 @@ static size_t trusted_cells(const eu_row *row, size_t used, size_t width, size_t
 		keep = free_at < width ? free_at : 0;
 		if (keep)
 			n = snprintf(why, whylen, "ragged row: %zu fields where the header (line %ld) has %zu; not shifted "
-				     "into columns; kept the %zu before '%.40s', where a stray delimiter is likely", used,
-				     header_line, width, keep, header_name);
+				     "into columns; kept the %zu before '%.*s', where a stray delimiter is likely", used,
+				     header_line, width, keep, cut(header_name, 40), header_name);
 		else
 			n = snprintf(why, whylen, "ragged row: %zu fields where the header (line %ld) has %zu; not shifted "
 				     "into columns", used, header_line, width);
@@ -447,8 +489,27 @@ static size_t trusted_cells(const eu_row *row, size_t used, size_t width, size_t
 		n = snprintf(why, whylen, "ragged row: %zu fields where the header (line %ld) has %zu; not shifted into "
 			     "columns; kept the first %zu", row->n, header_line, width, keep);
 	}
-	if (n > 0 && (size_t)n < whylen && row->n)
-		snprintf(why + n, whylen - (size_t)n, "; first field \"%.40s\"", row->f[0]);
+	if (n > 0 && (size_t)n + 64 < whylen && row->n) {
+		/* A glimpse of the first field, cut on a character and with any
+		 * byte that is not UTF-8 shown as '?': the reason must be text. */
+		size_t at = (size_t)n, lim = row->len[0] > 40 ? 40 : row->len[0];
+		while (lim < row->len[0] && lim > 0 && ((unsigned char)row->f[0][lim] & 0xc0) == 0x80)
+			lim--;
+		at += (size_t)snprintf(why + at, whylen - at, "; first field \"");
+		for (size_t i = 0; i < lim && at + 8 < whylen;) {
+			size_t ok = eu_utf8_check(row->f[0] + i, lim - i);
+			if (ok == 0) {
+				why[at++] = '?';
+				i++;
+				continue;
+			}
+			for (size_t k = 0; k < ok && at + 8 < whylen; k++, i++) {
+				char c = row->f[0][i];
+				why[at++] = (c == '\n' || c == '\r' || c == '\t' || c == '\0') ? ' ' : c;
+			}
+		}
+		snprintf(why + at, whylen - at, lim < row->len[0] ? "...\"" : "\"");
+	}
 	*bad = why;
 	return keep;
 }
@@ -498,14 +559,22 @@ int listings_read_file(struct run *r, struct lfile *lf)
 					if (src[k] < 0)
 						src[k] = (long)c;
 				}
-		if (listings_mojibake(row.f[c], row.len[c]) || memmem(row.f[c], row.len[c], "\xef\xbf\xbd", 3)) {
-			eu_warn_at(path, row.line, "header column %zu '%.60s' is mis-decoded: the file was read as %s "
+		if (eu_utf8_check(row.f[c], row.len[c]) != row.len[c] || memchr(row.f[c], '\0', row.len[c])) {
+			/* Shown up to the first byte that is not text. */
+			eu_warn_at(path, row.line, "header column %zu '%.*s...' is not valid text in the encoding the "
+				   "file was read in, %s (%lu UTF-8 characters and %lu other bytes in its first 64 KiB); "
+				   "give --encoding %s", c + 1, (int)eu_utf8_check(row.f[c], strnlen(row.f[c], row.len[c])),
+				   row.f[c], d->cp1252 ? "Windows-1252" : "UTF-8", d->utf8_chars, d->bad_bytes,
+				   d->cp1252 ? "utf-8" : "cp1252");
+			refuse = 1;
+		} else if (listings_mojibake(row.f[c], row.len[c]) || memmem(row.f[c], row.len[c], "\xef\xbf\xbd", 3)) {
+			eu_warn_at(path, row.line, "header column %zu '%.*s' is mis-decoded: the file was read as %s "
 				   "(%lu UTF-8 characters and %lu other bytes in its first 64 KiB); give --encoding %s",
-				   c + 1, hdr[c], d->cp1252 ? "Windows-1252" : "UTF-8", d->utf8_chars, d->bad_bytes,
+				   c + 1, cut(hdr[c], 60), hdr[c], d->cp1252 ? "Windows-1252" : "UTF-8", d->utf8_chars, d->bad_bytes,
 				   d->cp1252 ? "utf-8" : "cp1252");
 			refuse = 1;
 		} else if (!named) {
-			eu_buf_printf(&hnames, "%s%zu '%.60s'", hnames.len ? ", " : "", c + 1, hdr[c]);
+			eu_buf_printf(&hnames, "%s%zu '%.*s'", hnames.len ? ", " : "", c + 1, cut(hdr[c], 60), hdr[c]);
 		}
 	}
 	eu_buf_free(&f);
@@ -560,6 +629,8 @@ int listings_read_file(struct run *r, struct lfile *lf)
 			}
 			listings_rec_clear(&rec);
 			listings_map_row(S, p, src, cf, cl, row.n, &rec);
+			if (!id_trusted(p, src, &row, cf))
+				eu_buf_clear(&rec.v[EU_C_ID]);
 			eu_buf_clear(&rec.v[EU_C_ORIGIN]);
 			eu_origin_format(&rec.v[EU_C_ORIGIN], path, row.line);
 			eu_buf_adds(&rec.v[EU_C_REJECT], bad);
