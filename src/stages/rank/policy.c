@@ -23,7 +23,7 @@ static const char *const col_names[NCOL] = {
 	"goals", "goal_count", "goal_strength", "goal_evidence", "local_count", "local_tier",
 	"local_types", "twin_cities", "partners", "odense_role", "eu_grant_eur", "own_cost_eur",
 	"odense_grant_eur", "sdeo_id", "reject_reason", "knowledge_points", "reputation_points",
-	"start_date", "end_date", "warnings", "local_tier_counts",
+	"start_date", "end_date", "warnings", "local_tier_counts", "acronym",
 };
 
 static char **split_fold(const char *s, size_t *n)
@@ -143,7 +143,7 @@ static const char *const need_labels[] = {
 	"reject.NO_LOCAL_PARTNER", "reject.DEADLINE_PASSED", "reject.CLOSED",
 	"reject.DUPLICATE", "reject.DUPLICATE_SAME", "reject.BAD_INPUT", "reject.ENDED",
 	"reject.NO_STAGE", "decimal", "local.mixed", "deadline.unreadable", "review.running",
-	"review.below_cost", NULL,
+	"review.below_cost", "reject.NO_TEXT", NULL,
 };
 
 eu_rank *eu_rank_load(const char *dir, enum eu_lang lang)
