@@ -333,23 +333,6 @@ static void load_apps(struct join *J, eu_stream *s)
 	J->stamp = eu_xcalloc(J->na + 1, sizeof *J->stamp);
 }
 
-/* A row the reader could not trust, described as every stage does. */
-static void describe_bad(eu_buf *reason, const eu_rec *rec)
-{
-	eu_buf_adds(reason, rec->bad);
-	if (rec->first_len) {
-		size_t n = rec->first_len > 40 ? 40 : rec->first_len;
-		while (n < rec->first_len && n > 0 && ((unsigned char)rec->first[n] & 0xc0) == 0x80)
-			n--;
-		eu_buf_adds(reason, "; first field \"");
-		for (size_t i = 0; i < n; i++) {
-			char c = rec->first[i];
-			eu_buf_addc(reason, (c == '\n' || c == '\r' || c == '\t' || c == '\0') ? ' ' : c);
-		}
-		eu_buf_adds(reason, n < rec->first_len ? "...\"" : "\"");
-	}
-}
-
 /* Fills the join's note into a listing's warnings, and says it aloud. */
 static void note(struct rec *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(struct rec *l, const char *fmt, ...)
@@ -433,7 +416,7 @@ int listings_join(eu_listings *S, struct lfile *files, size_t nfiles, int append
 		 * shifted, so those go). */
 		int bad = rec.bad != NULL, blank = bad && !strncmp(rec.bad, "ragged", 6);
 		if (bad) {
-			describe_bad(&reason, &rec);
+			eu_rec_describe_bad(&reason, &rec);
 			if (!rec.len[aorig] || blank)
 				eu_origin_format(&origin, "-", rec.line);
 			eu_warn_at("-", rec.line, "%s", reason.p);
