@@ -41,7 +41,7 @@ seed calls "$here"/samples/ft-topics.json "$real"/ft-search-api-mjarmak/call_sea
 mkdir -p "$here/tests/fuzz/crashes"
 status=0
 if [ "$ci" = 1 ]; then
-	for h in reader partners apps values config goals calls; do
+	for h in reader partners apps values config goals calls listings; do
 		[ -d "$here/tests/fuzz/corpus/$h" ] || continue
 		if "$build/tests/fuzz/fuzz_$h" -runs=0 "$here/tests/fuzz/corpus/$h"/* >"$work/replay.log" 2>&1; then
 			echo "fuzz $h: corpus replayed, no regression"
@@ -52,7 +52,7 @@ if [ "$ci" = 1 ]; then
 		fi
 	done
 fi
-for h in reader partners apps values config goals calls; do
+for h in reader partners apps values config goals calls listings; do
 	printf 'fuzz %-9s ' "$h"
 	if "$build/tests/fuzz/fuzz_$h" "$work/$h" -max_total_time="$secs" -max_len=65536 -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$here/tests/fuzz/crashes/$h-" >"$work/$h.log" 2>&1; then

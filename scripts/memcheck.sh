@@ -45,6 +45,7 @@ run euprio-cat $vg "$build/euprio-cat" "$t/cand.csv" "$t/rej.csv"
 run euprio-changes $vg "$build/euprio-changes" "$t/cand.csv" "$t/cand.csv"
 "$build/euprio-changes" "$t/rej.csv" "$t/cand.csv" >"$t/chg.csv" 2>/dev/null || true
 run euprio-split $vg "$build/euprio-split" --records 3 --prefix "$t/p-" "$t/cand.csv"
+run euprio-calls $vg "$build/euprio-calls" ft-topics.json
 run euprio-check-config $vg "$build/euprio-check-config" -q
 run euprio-xlsx $vg "$build/euprio-xlsx" -o "$t/book.xlsx" -r "$t/rej.csv" --changes "$t/chg.csv" -t 2025-03-01 "$t/cand.csv"
 echo "memcheck: $pass passed, $fail failed"

@@ -61,14 +61,44 @@ size_t eu_utf8_check(const char *str, size_t len)
 	return len;
 }
 
+void eu_utf8_count(const char *str, size_t len, int whole, unsigned long *chars, unsigned long *bad)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	*chars = *bad = 0;
+	for (size_t i = 0; i < len;) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n = s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : s[i] >= 0xc2 ? 2 : 1;
+		int ok = n > 1 && i + n <= len;
+		for (size_t k = 1; ok && k < n; k++)
+			ok = (s[i + k] & 0xc0) == 0x80;
+		/* The strict check (overlongs, surrogates) only for the rare
+		 * three- and four-byte ones. */
+		if (ok && n > 2)
+			ok = eu_utf8_check((const char *)s + i, n) == n;
+		if (ok) {
+			(*chars)++;
+			i += n;
+		} else if (!whole && i + n > len && n > 1) {
+			break;           /* cut by the end of a prefix */
+		} else {
+			(*bad)++;
+			i++;
+		}
+	}
+}
+
 int eu_text_is_cp1252(const char *buf, size_t len, int whole)
 {
+	unsigned long chars, bad;
+
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		return 0;
-	size_t ok = eu_utf8_check(buf, len);
-	/* A UTF-8 sequence is at most four bytes: a bad byte in the last
-	 * three of a prefix may be a character the prefix cut. */
-	return ok != len && (whole || len - ok > 3);
+	eu_utf8_count(buf, len, whole, &chars, &bad);
+	return bad > chars;
 }
 
 /* Windows-1252 bytes 0x80-0x9F, by the code page's published table; 0

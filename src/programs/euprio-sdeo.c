@@ -19,18 +19,19 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: %s\n"
-		"Read listing spreadsheets (SDEO's sheet, the ERDF project export, CORDIS\n"
-		"participants) saved as CSV in any Danish-Excel dialect, and write one\n"
-		"canonical record per listed project or call.  Encoding, delimiter, header\n"
-		"row and profile are detected unless given.\n"
+		"Read listing spreadsheets (SDEO's sheet, the ERDF/ESF project exports,\n"
+		"CORDIS participants and project table) saved as CSV in any Danish-Excel\n"
+		"dialect, and write one canonical record per listed project or call.\n"
+		"Encoding, delimiter, header row and profile are detected unless given.\n"
 		"\n"
 		"  -a, --append          first pass the record stream on stdin through, and\n"
-		"                        join listings onto applications by call id (or by\n"
-		"                        acronym when neither has a call id)\n"
+		"                        join each listing onto the application that is its\n"
+		"                        project (call, acronym, title, lead partner)\n"
 		"  -c, --config DIR      the policy directory; by default\n", synopsis);
 	eu_cli_config_help(out, 24);
 	fprintf(out,
-		"  -p, --profile NAME    sdeo, erdf or cordis-participants (DIR/listings)\n"
+		"  -p, --profile NAME    any profile in config/listings (sdeo, erdf,\n"
+		"                        cordis-participants, cordis-fp3, cordis-projects)\n"
 		"  -e, --encoding ENC    utf-8 or cp1252 (also: latin1, windows-1252)\n"
 		"  -F, --delimiter D     ';', ',' or tab\n"
 		"  -h, --help            show this help and exit\n"

@@ -8,9 +8,7 @@
 #include "euprio/stream/filter.h"
 #include "filter_int.h"
 
-/* Describes a row the reader could not trust, with a glimpse of its first
- * field so that staff can find it in the file. */
-static void describe_bad(eu_buf *reason, const eu_rec *rec)
+void eu_rec_describe_bad(eu_buf *reason, const eu_rec *rec)
 {
 	eu_buf_adds(reason, rec->bad);
 	if (rec->first_len) {
@@ -39,7 +37,7 @@ void eu_filter_judge(const eu_filter *f, void *ctx, const eu_plan *plan, const e
 	if (rec->len[plan->in_reject] > 0) {
 		/* Rejected upstream: travels on untouched. */
 	} else if (rec->bad) {
-		describe_bad(reason, rec);
+		eu_rec_describe_bad(reason, rec);
 		*rejected = *blank = 1;
 	} else if (f->process(ctx, rec, out, reason) != 0) {
 		for (size_t k = 0; k < out->n; k++)

@@ -2,6 +2,11 @@
 # messages, every topic accounted for, output errors; and the real portal
 # files in ../shared/data/real (skipped, status 77, when they are absent).
 . "$(dirname "$0")/lib.sh"
+# Under AddressSanitizer freed memory is held in quarantine, so peak RSS
+# says nothing about the program's own memory: the RSS bounds are checked
+# in the ordinary build only.
+sanitized=0
+ldd "$(command -v euprio-calls)" 2>/dev/null | grep -q 'libasan\|libtsan' && sanitized=1
 cd "$SAMPLES"
 
 # count FILE: records in a record stream; rejected FILE: those with a reason.
@@ -73,7 +78,9 @@ expect_status 1 /usr/bin/time -f '%M' -o "$T/rss" euprio-calls "$T/huge.json"
 want_counts "$T/out" 2 1 "100 MB description"
 contains "$T/err" "object 1 topic BIG-1: a text longer than calls.max_text_bytes" "100 MB description rejected"
 rss=$(tail -1 "$T/rss")
-[ "$rss" -lt 40000 ] && pass || fail "100 MB description: peak RSS $rss KiB"
+if [ "$sanitized" = 1 ]; then pass; else
+	[ "$rss" -lt 40000 ] && pass || fail "100 MB description: peak RSS $rss KiB"
+fi
 rm -f "$T/huge.json"
 printf 'identifier,title,deadline\nA-1,One,2024-12-01\nA-2,Two\n' >"$T/rag.csv"
 expect_status 1 euprio-calls --today 2024-10-01 "$T/rag.csv"
@@ -123,5 +130,7 @@ expect_status 0 /usr/bin/time -f '%M' -o "$T/rss10" euprio-calls "$T/ten.gz"
 want_counts "$T/out" 6290 0 "the snapshot ten times"
 contains "$T/err" "9 byte-order marks between objects skipped" "BOMs of the joined files"
 rss=$(tail -1 "$T/rss10")
-[ "$rss" -lt 20000 ] && pass || fail "ten snapshots: peak RSS $rss KiB"
+if [ "$sanitized" = 1 ]; then pass; else
+	[ "$rss" -lt 20000 ] && pass || fail "ten snapshots: peak RSS $rss KiB"
+fi
 finish

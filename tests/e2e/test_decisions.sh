@@ -37,7 +37,7 @@ R1="$out/rejected-2025-03-01.csv" C1="$out/candidates-2025-03-01.csv" L1="$out/l
 contains "$R1" "DECLINED,Ikke vores område,BKF-2025-011" "declined: the note is the reason"
 contains "$R1" "DECLINED,Vent på budget 2026,AHF-2025-009" "declined until a date"
 lacks "$C1" "BKF-2025-011" "a declined record is no candidate"
-contains "$T/err" "euprio-nightly: 2025-03-01: 7 candidates, 7 rejected" "summary counts the declines"
+contains "$T/err" "euprio-nightly: 2025-03-01: 9 candidates, 7 rejected (DECLINED 2," "summary counts the declines"
 [ "$(field "$C1" BSF-2025-019 decision)" = consider ] && pass || fail "BSF-2025-019 is not consider"
 first=$(mlr --icsv --ojson filter '$decision == "consider"' then head -n 1 then cut -f id "$C1" | sed -n 's/.*"id": "\(.*\)".*/\1/p')
 [ "$first" = BSF-2025-019 ] && pass || fail "the pursued record leads consider, not $first"

@@ -69,11 +69,11 @@ modes "$out" "first night"
 contains "$out/log/euprio-2025-03-01.log" "[xlsx] euprio-xlsx:" "log keeps the workbook's summary"
 contains "$out/log/euprio-2025-03-01.log" "stage xlsx: exit 0" "workbook stage status logged"
 contains "$out/log/euprio-2025-03-01.log" "stage time limit: 900 s" "log gives the time limit"
-contains "$T/err" "euprio-nightly: 2025-03-01: 9 candidates, 5 rejected" "one-line summary"
+contains "$T/err" "euprio-nightly: 2025-03-01: 11 candidates, 5 rejected" "one-line summary"
 contains "$out/log/euprio-2025-03-01.log" "stage rank: exit 1" "log has stage statuses"
 contains "$out/log/euprio-2025-03-01.log" "[apps] euprio-apps:" "log keeps stage messages"
 contains "$out/history.csv" "date,run_at,status,summary,changes,seconds" "history header"
-last_row "$out" | grep -q '^2025-03-01,[0-9-]* [0-9:]*,1,"9 candidates, 5 rejected' && pass || fail "history row: $(last_row "$out")"
+last_row "$out" | grep -q '^2025-03-01,[0-9-]* [0-9:]*,1,"11 candidates, 5 rejected' && pass || fail "history row: $(last_row "$out")"
 
 # ---- The next day: one application added, one removed, one changed.
 mv "$T/in/applications/cordis-project.xml" "$T/cordis-project.xml"

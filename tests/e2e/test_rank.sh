@@ -66,4 +66,12 @@ contains "$T/unreadable.csv" "fristen '01-13-2025' kan ikke læses" "unreadable 
 contains "$T/unreadable.csv" "DEADLINE_UNREADABLE" "unreadable deadline flag"
 lacks "$T/unreadable.csv" "ingen frist" "an unreadable deadline is not 'no deadline'"
 lacks "$T/unreadable.csv" "prioritise" "an unreadable deadline is never prioritised"
+
+# A night with no records at all (no applications, no listings): a header
+# and nothing else is a normal stream (qsort was once given NULL here).
+printf 'id,source,goal_count,local_count\n' >"$T/none.csv"
+expect_status 0 euprio-rank --today 2025-03-01 -r "$T/rej0.csv" "$T/none.csv"
+[ "$(wc -l <"$T/out")" -eq 1 ] && pass || fail "no records: candidates should be the header alone"
+[ "$(wc -l <"$T/rej0.csv")" -eq 1 ] && pass || fail "no records: rejects should be the header alone"
+contains "$T/err" "0 candidates, 0 rejected" "no records summarised"
 finish

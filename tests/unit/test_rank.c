@@ -20,7 +20,7 @@ static const char *cols[] = {
 	"id", "status", "deadline", "programme", "call_id", "title", "summary", "keywords",
 	"goals", "goal_count", "goal_strength", "goal_evidence", "local_count", "local_tier",
 	"local_types", "twin_cities", "partners", "odense_role", "eu_grant_eur", "own_cost_eur",
-	"sdeo_id", "reject_reason", "start_date", "end_date", "warnings", "local_tier_counts",
+	"sdeo_id", "reject_reason", "start_date", "end_date", "warnings", "local_tier_counts", "acronym",
 };
 #define NC (sizeof cols / sizeof *cols)
 
@@ -567,6 +567,45 @@ static void test_rejects_show_partners(void **s)
 	free(said);
 }
 
+/* A record with nothing to judge the goals on (a CORDIS participants
+ * record: the title is the acronym, no summary) is NO_TEXT, not NO_GOAL;
+ * after the local gate, so one that is not local is told so. */
+static void test_no_text(void **s)
+{
+	(void)s;
+	eu_rank_out o = {0};
+	struct rec *x = base();
+	set(x, "goal_count", "0");
+	set(x, "goals", "");
+	set(x, "title", "FLUENTLY");
+	set(x, "acronym", "Fluently");
+	set(x, "summary", "");
+	eval(R_en, x, &o);
+	assert_string_equal(o.reject_code, "NO_TEXT");
+	assert_string_equal(o.reject_reason.p, "Nothing to judge the goals on (no title beyond the acronym and no summary)");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "NO_TEXT");
+	set(x, "local_count", "0");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "NO_LOCAL_PARTNER");
+	/* A title of its own, or a summary, is text: no goal is NO_GOAL. */
+	set(x, "local_count", "1");
+	set(x, "title", "Human-robot collaboration in manufacturing");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "NO_GOAL");
+	set(x, "title", "FLUENTLY");
+	set(x, "summary", "Cobots that learn from workers.");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "NO_GOAL");
+	/* A running project with no text is reviewed, the rule named. */
+	set(x, "summary", "");
+	set(x, "status", "running");
+	eval(R_en, x, &o);
+	assert_int_equal(o.decision, EU_DEC_REVIEW);
+	assert_non_null(strstr(o.reasons.p, "Nothing to judge the goals on"));
+	eu_rank_out_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_reasons_by_tier),
 		cmocka_unit_test(test_missing_stage_refused),
 		cmocka_unit_test(test_rejects_show_partners),
+		cmocka_unit_test(test_no_text),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

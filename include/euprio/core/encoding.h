@@ -13,11 +13,17 @@ size_t eu_cp1252_to_utf8(const unsigned char *in, size_t n, unsigned char *out);
  * Returns the offset of the first bad byte, or len when all is well. */
 size_t eu_utf8_check(const char *s, size_t len);
 
-/* Whether text that a person saved (a listing, a staff table) is
- * Windows-1252 rather than UTF-8: it has no UTF-8 BOM and is not valid
- * UTF-8.  whole is 0 when buf is only the first bytes of the file, so a
- * sequence cut at its end does not count against UTF-8.  The one rule
- * for every reader that accepts both. */
+/* Counts the UTF-8 characters above ASCII in s and the bytes that cannot
+ * be UTF-8; a sequence cut by the end of s is neither, unless whole (s is
+ * the whole file, not the first bytes of it). */
+void eu_utf8_count(const char *s, size_t len, int whole, unsigned long *chars, unsigned long *bad);
+
+/* Whether text a person saved (a listing, a staff table) is Windows-1252
+ * rather than UTF-8: it has no UTF-8 BOM, and more bytes that cannot be
+ * UTF-8 than UTF-8 characters (a few bad bytes in a UTF-8 file are those
+ * rows' fault, not the file's).  The one rule of every reader that takes
+ * both: the listings' sniffer (on its first 64 KiB, whole 0) and
+ * eu_table_load_file. */
 int eu_text_is_cp1252(const char *buf, size_t len, int whole);
 
 #endif

@@ -81,6 +81,11 @@ void eu_plan_init(eu_plan *p, const eu_stream *s, const char *const *owned,
 void eu_plan_free(eu_plan *p);
 void eu_plan_write_header(const eu_plan *p, eu_writer *w);
 
+/* Describes a record the reader could not trust (rec->bad set) as every
+ * stage does: the reader's reason and a glimpse of its first field, cut on
+ * a character boundary, so that staff can find the row in the file. */
+void eu_rec_describe_bad(eu_buf *reason, const eu_rec *rec);
+
 /* Formats "file:line" for the origin column. */
 void eu_origin_format(eu_buf *b, const char *file, long line);
 

@@ -141,6 +141,15 @@ void rank_facts(eu_rank *R, const eu_rec *rec, long today, struct facts *f)
 			f->value_ratio = round(share / own * 100) / 100;
 		}
 	}
+	/* Nothing to judge the goals on: no summary or keywords, and a title
+	 * that is only the acronym (CORDIS participants) or none. */
+	eu_buf ft = EU_BUF_INIT, fa = EU_BUF_INIT;
+	eu_fold(&ft, rank_get(R, rec, C_TITLE), rank_getlen(R, rec, C_TITLE));
+	eu_fold(&fa, rank_get(R, rec, C_ACRONYM), rank_getlen(R, rec, C_ACRONYM));
+	f->no_text = !rank_getlen(R, rec, C_SUMMARY) && !rank_getlen(R, rec, C_KEYWORDS) &&
+		     (!ft.len || (ft.len == fa.len && !memcmp(ft.p, fa.p, ft.len)));
+	eu_buf_free(&ft);
+	eu_buf_free(&fa);
 	f->sdeo = rank_get(R, rec, C_SDEO);
 	f->sdeo_len = rank_getlen(R, rec, C_SDEO);
 }

@@ -1,12 +1,13 @@
 /* The gates of docs/scoring.md, in its order: a record rejected upstream
  * or not seen by a stage, a closed one, an ended project, a passed
- * deadline, no goal, no local partner.  Time comes before content: a
- * finished project is rejected for being finished, whatever else it
- * lacks.  A record whose status keeps it for review (a running
- * collaboration) passes the last two and carries the failed rule to its
- * reasons instead.  A record staff declined is rejected DECLINED after the
- * data gates and before the policy's; one they pursue is still rejected
- * by any gate, and its reason says they pursue it. */
+ * deadline, no goal, no local partner, no text to judge the goals on.
+ * Time comes before content: a finished project is rejected for being
+ * finished, whatever else it lacks.  A record whose status keeps it for
+ * review (a running collaboration) passes the goal and local gates and
+ * carries the failed rule to its reasons instead.  A record staff declined
+ * is rejected DECLINED after the data gates and before the policy's; one
+ * they pursue is still rejected by any gate, and its reason says they
+ * pursue it. */
 #include <stdarg.h>
 #include <string.h>
 
@@ -56,7 +57,9 @@ static int gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *revie
 		return reject(R, o, "ENDED", "reject.ENDED", "end", f->end_text, NULL);
 	if (f->has_deadline && f->days_left < 0 && f->gated)
 		return reject(R, o, "DEADLINE_PASSED", "reject.DEADLINE_PASSED", "deadline", f->deadline_text, NULL);
-	if (f->goal_count <= 0) {
+	/* No goal found where there was nothing to read is NO_TEXT, said
+	 * after the local gate, which can still be judged. */
+	if (f->goal_count <= 0 && !f->no_text) {
 		if (!f->review)
 			return reject(R, o, "NO_GOAL", "reject.NO_GOAL", NULL);
 		review_add(R, review, "reject.NO_GOAL");
@@ -65,6 +68,11 @@ static int gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *revie
 		if (!f->review)
 			return reject(R, o, "NO_LOCAL_PARTNER", "reject.NO_LOCAL_PARTNER", NULL);
 		review_add(R, review, "reject.NO_LOCAL_PARTNER");
+	}
+	if (f->goal_count <= 0 && f->no_text) {
+		if (!f->review)
+			return reject(R, o, "NO_TEXT", "reject.NO_TEXT", NULL);
+		review_add(R, review, "reject.NO_TEXT");
 	}
 	return 0;
 }

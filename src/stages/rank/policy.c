@@ -23,7 +23,7 @@ static const char *const col_names[NCOL] = {
 	"goals", "goal_count", "goal_strength", "goal_evidence", "local_count", "local_tier",
 	"local_types", "twin_cities", "partners", "odense_role", "eu_grant_eur", "own_cost_eur",
 	"odense_grant_eur", "sdeo_id", "reject_reason", "knowledge_points", "reputation_points",
-	"start_date", "end_date", "warnings", "local_tier_counts", "local_partners",
+	"start_date", "end_date", "warnings", "local_tier_counts", "acronym", "local_partners",
 };
 
 static char **split_fold(const char *s, size_t *n)
@@ -147,7 +147,7 @@ static const char *const need_labels[] = {
 	"reject.NO_LOCAL_PARTNER", "reject.DEADLINE_PASSED", "reject.CLOSED",
 	"reject.DUPLICATE", "reject.DUPLICATE_SAME", "reject.BAD_INPUT", "reject.ENDED",
 	"reject.NO_STAGE", "decimal", "local.mixed", "deadline.unreadable", "review.running",
-	"review.below_cost", "reject.DECLINED", "reject.PURSUED", "since", "since.none",
+	"review.below_cost", "reject.NO_TEXT", "reject.DECLINED", "reject.PURSUED", "since", "since.none",
 	"since.deadline", "since.local", "since.grant", "since.own_cost", "since.expired", NULL,
 };
 

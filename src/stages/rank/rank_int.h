@@ -18,7 +18,7 @@ enum col {
 	C_ID, C_STATUS, C_DEADLINE, C_PROGRAMME, C_CALL, C_TITLE, C_SUMMARY, C_KEYWORDS,
 	C_GOALS, C_GOAL_COUNT, C_GOAL_STRENGTH, C_GOAL_EVIDENCE, C_LOCAL_COUNT, C_LOCAL_TIER,
 	C_LOCAL_TYPES, C_TWINS, C_PARTNERS, C_ROLE, C_EU_GRANT, C_OWN_COST, C_ODENSE_GRANT,
-	C_SDEO, C_REJECT, C_KPOINTS, C_RPOINTS, C_START, C_END, C_WARNINGS, C_LOCAL_TIERS,
+	C_SDEO, C_REJECT, C_KPOINTS, C_RPOINTS, C_START, C_END, C_WARNINGS, C_LOCAL_TIERS, C_ACRONYM,
 	C_LOCAL_PARTNERS, NCOL
 };
 
@@ -86,6 +86,7 @@ struct facts {
 	double value_ratio;
 	const char *sdeo;
 	size_t sdeo_len;
+	int no_text;                 /* no title of its own, no summary, no keywords */
 	const char *reject;          /* an earlier stage's reason */
 	size_t reject_len;
 };

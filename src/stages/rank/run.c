@@ -377,7 +377,8 @@ static int rank_records(struct run *r)
 	eu_rank_out_free(&o);
 	eu_buf_free(&origin);
 	eu_buf_free(&reason);
-	qsort(r->c, r->nc, sizeof *r->c, cmp_cand);
+	if (r->nc)      /* qsort must not get NULL, even for no elements */
+		qsort(r->c, r->nc, sizeof *r->c, cmp_cand);
 	return 0;
 }
 
