@@ -46,7 +46,7 @@ static const char *const people[] = {
 
 struct cand {
 	char *blob;              /* the record's fields, then owned values */
-	uint32_t *off;           /* ncols + NOWNED + NSTAFFC + 1 offsets into blob */
+	uint32_t *off;           /* ncols + NOWNED (+ NSTAFFC) + 1 offsets into blob */
 	enum eu_decision decision;
 	int pursue;              /* staff pursue it: first in its decision group */
 	double score;
@@ -137,7 +137,9 @@ static void write_reject(struct run *r, const eu_rec *rec, const char *code, con
 static void keep(struct run *r, const eu_rec *rec, const eu_rank_out *o)
 {
 	eu_buf blob = EU_BUF_INIT;
-	size_t n = r->ncols + NOWNED + NSTAFFC;
+	/* The staff's columns only with a decisions table: without one a
+	 * candidate costs what it always did. */
+	size_t n = r->ncols + NOWNED + (r->staffed ? NSTAFFC : 0);
 	uint32_t *off = eu_xmalloc((n + 1) * sizeof *off);
 	const char *sv[NSTAFFC];
 	size_t sl[NSTAFFC];
@@ -181,8 +183,9 @@ static void keep(struct run *r, const eu_rec *rec, const eu_rank_out *o)
 		}
 		eu_buf_addc(&blob, '\0');
 	}
-	staff_values(o, sv, sl);
-	for (size_t k = 0; k < NSTAFFC; k++) {
+	if (r->staffed)
+		staff_values(o, sv, sl);
+	for (size_t k = 0; r->staffed && k < NSTAFFC; k++) {
 		off[r->ncols + NOWNED + k] = (uint32_t)blob.len;
 		eu_buf_add(&blob, sv[k], sl[k]);
 		eu_buf_addc(&blob, '\0');

@@ -245,9 +245,11 @@ void rank_staff(eu_rank *R, const eu_rec *rec, const struct facts *f, long today
 	o->staff_holds = 0;
 	o->staff_note = o->staff_by = o->staff_until = "";
 	o->back = 0;
+	if (!R->staff)
+		return;                 /* no table: nothing more per record */
 	eu_buf_clear(&o->since);
 	const char *id = rank_get(R, rec, C_ID);
-	struct staff_row *row = R->staff && *id ? rank_staff_find(R->staff, id) : NULL;
+	struct staff_row *row = *id ? rank_staff_find(R->staff, id) : NULL;
 	if (!row)
 		return;
 	row->matched = 1;
@@ -289,6 +291,8 @@ void rank_staff_reason(const eu_rank *R, const eu_rank_out *o, eu_buf *reason)
 void rank_staff_flags(const eu_rank *R, eu_rank_out *o)
 {
 	(void)R;
+	if (o->staff < 0)
+		return;
 	if (o->staff == EU_STAFF_PURSUE && o->staff_holds)
 		eu_list_add(&o->flags, EU_FLAG_STAFF_PURSUE, strlen(EU_FLAG_STAFF_PURSUE));
 	if (o->staff == EU_STAFF_WATCH && o->staff_holds)
