@@ -142,7 +142,8 @@ void xl_write_overview(xl *X, const char *sheet)
 
 	/* By programme, largest grant first; the chart shows the largest. */
 	heads(X, ws, r++, "overview.programme", "overview.count", "overview.grant");
-	qsort(X->progs, X->nprogs, sizeof *X->progs, cmp_prog);
+	if (X->nprogs)      /* qsort must not get NULL, even for no elements */
+		qsort(X->progs, X->nprogs, sizeof *X->progs, cmp_prog);
 	lxw_row_t p0 = r;
 	double width = 12;
 	for (size_t i = 0; i < X->nprogs; i++) {
