@@ -545,6 +545,44 @@ static void test_run_order_and_columns(void **s)
 	}
 }
 
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* A stream that already has staff columns (rank's own --all-columns
+ * output ranked again) gets tonight's, once, in both outputs. */
+static void test_rerank_staff_columns_once(void **s)
+{
+	(void)s;
+	const char *in = file("again-in.csv",
+			      "id,status,deadline,title,goals,goal_count,goal_strength,goal_evidence,local_count,"
+			      "local_tier,local_types,local_partners,partners,eu_grant_eur,own_cost_eur,staff_decision,staff_note\n"
+			      "LO,draft,2025-09-01,Low,G9,1,G9:1,G9: robots (title),1,odense,research,A,,1000000,100000,watch,old\n"
+			      "NO,draft,2025-09-01,No,G9,1,G9:1,G9: robots (title),1,odense,research,A,,1000000,100000,pursue,old\n");
+	const char *t = file("again.csv", "id,decision,note\nLO,pursue,new\nNO,decline,new\n");
+	char *paths[] = {(char *)in};
+	eu_rank *R = load(NULL, t, NULL, today);
+	eu_writer *rej = eu_writer_open(path_of("again-rej.csv"), NULL);
+	eu_writer *w = eu_writer_open(path_of("again-cand.csv"), NULL);
+	eu_rank_run_opts ro = {.today = today, .all_columns = 1};
+	assert_true(eu_rank_run(R, &ro, paths, 1, rej, w) <= EU_EXIT_BADREC);
+	eu_writer_close(rej);
+	eu_writer_close(w);
+	eu_rank_free(R);
+	char *c = slurp(path_of("again-cand.csv"));
+	assert_int_equal(count(c, "staff_decision"), 1);
+	assert_non_null(strstr(c, ",pursue,new,"));
+	assert_null(strstr(c, "old"));
+	c = slurp(path_of("again-rej.csv"));
+	assert_int_equal(count(c, "staff_decision"), 1);
+	assert_non_null(strstr(c, ",decline,new,"));
+	assert_null(strstr(c, "old"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +595,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_until, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pursue_and_watch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_order_and_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rerank_staff_columns_once, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -61,6 +61,8 @@ struct run {
 	long today;
 	size_t ncols;
 	long col_id, col_origin, col_reject, col_partners;
+	unsigned char *unwritten;  /* stream columns the rejects leave out: reject_reason
+				    * (it leads), a staff column rank writes itself */
 	struct cand *c;
 	size_t nc, capc;
 	eu_dupes *ids;           /* the candidates' ids, for the duplicate gate */
@@ -105,7 +107,7 @@ static void write_reject(struct run *r, const eu_rec *rec, const char *code, con
 	eu_write_str(r->rej, code);
 	eu_write_field(r->rej, reason->p, reason->len, 0);
 	for (size_t i = 0; i < r->ncols; i++) {
-		if ((long)i == r->col_reject)
+		if (r->unwritten[i])
 			continue;
 		if ((long)i == r->col_origin)
 			eu_write_str(r->rej, origin);
@@ -399,6 +401,9 @@ int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_
 	r.col_id = eu_stream_col(&r.s, "id");
 	r.col_origin = eu_stream_col(&r.s, EU_COL_ORIGIN);
 	r.col_reject = eu_stream_col(&r.s, EU_COL_REJECT);
+	r.unwritten = eu_xcalloc(r.ncols + 1, 1);
+	for (size_t i = 0; i < r.ncols; i++)
+		r.unwritten[i] = (long)i == r.col_reject || (r.staffed && staff_index(r.s.cols[i]) >= 0);
 	r.col_partners = eu_stream_col(&r.s, "partners");
 	eu_rank_bind(r.R, &r.s);
 
@@ -409,6 +414,7 @@ int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_
 	if (r.s.nin && eu_rank_missing_stages(r.R)) {
 		eu_stream_close(&r.s);
 		eu_dupes_free(r.ids);
+		free(r.unwritten);
 		return EU_EXIT_USAGE;
 	}
 
@@ -416,7 +422,7 @@ int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_
 	eu_write_str(r.rej, "reject_code");
 	eu_write_str(r.rej, EU_COL_REJECT);
 	for (size_t i = 0; i < r.ncols; i++)
-		if ((long)i != r.col_reject)
+		if (!r.unwritten[i])
 			eu_write_str(r.rej, r.s.cols[i]);
 	for (size_t k = 0; r.staffed && k < NSTAFFC; k++)
 		eu_write_str(r.rej, staff_cols[k]);
@@ -462,6 +468,7 @@ int eu_rank_run(eu_rank *R, const eu_rank_run_opts *o, char *const *paths, size_
 	}
 	free(r.c);
 	eu_dupes_free(r.ids);
+	free(r.unwritten);
 	eu_stream_close(&r.s);
 	return status;
 }
