@@ -9,6 +9,7 @@
  * file that declares a DTD is refused outright, which also ends
  * billion-laughs files before any entity is used. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -132,16 +133,13 @@ struct attr_scan {
 	const char *term;        /* A_SKIP: what ends it */
 	size_t matched;
 	size_t count;            /* attributes of the current tag */
-	long line;
-	long over_line;          /* where the limit was passed, or 0 */
+	int over;                /* the limit was passed */
 };
 
 /* One ASCII unit (a non-ASCII one arrives as 0x80).  Returns -1 when the
  * element at hand has too many attributes. */
-static int attr_unit(struct attr_scan *a, unsigned c)
+static inline __attribute__((always_inline)) int attr_unit(struct attr_scan *a, unsigned c)
 {
-	if (c == '\n')
-		a->line++;
 	switch (a->state) {
 	case A_TEXT:
 		if (c == '<')
@@ -164,10 +162,8 @@ static int attr_unit(struct attr_scan *a, unsigned c)
 		if (c == '"' || c == '\'') {
 			a->quote = (char)c;
 			a->state = A_QUOTE;
-			if (++a->count > eu_limit.xml_attributes) {
-				a->over_line = a->line;
+			if (++a->count > eu_limit.xml_attributes)
 				return -1;
-			}
 		} else if (c == '>') {
 			a->state = A_TEXT;
 		}
@@ -191,21 +187,61 @@ static int attr_unit(struct attr_scan *a, unsigned c)
 }
 
 /* The units of bytes whose width is known. */
-static int attr_units(struct attr_scan *a, const unsigned char *p, size_t n)
+/* The bytes of an ASCII-compatible file: text (up to the next '<') and a
+ * quoted value (up to its closing quote) are skipped with memchr, which
+ * is what keeps the count nearly free; tags go byte by byte. */
+static int attr_bytes(struct attr_scan *a, const unsigned char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (a->width == 1) {
-			if (attr_unit(a, p[i] < 0x80 ? p[i] : 0x80) < 0)
-				return -1;
+	size_t i = 0;
+
+	while (i < n) {
+		if (a->state == A_TEXT || a->state == A_QUOTE) {
+			int want = a->state == A_TEXT ? '<' : (unsigned char)a->quote;
+			const unsigned char *hit = memchr(p + i, want, n - i);
+			size_t end = hit ? (size_t)(hit - p) : n;
+			if (!hit)
+				return 0;
+			a->state = a->state == A_TEXT ? A_LT : A_TAG;
+			i = end + 1;
 			continue;
 		}
+		if (a->state == A_TAG) {
+			/* Names and spaces up to a quote or the tag's end: one
+			 * table look-up a byte. */
+			static const unsigned char stop[256] = {['"'] = 1, ['\''] = 1, ['>'] = 1};
+			size_t j = i;
+			while (j < n && !stop[p[j]])
+				j++;
+			if (j == n)
+				return 0;
+			i = j;
+		}
+		if (attr_unit(a, p[i] < 0x80 ? p[i] : 0x80) < 0)
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+static int attr_units(struct attr_scan *a, const unsigned char *p, size_t n)
+{
+	if (a->width == 1) {
+		if (attr_bytes(a, p, n) < 0) {
+			a->over = 1;
+			return -1;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
 		a->pending[a->npending++] = p[i];
 		if (a->npending < 2)
 			continue;
 		unsigned hi = a->pending[a->big_endian ? 0 : 1], lo = a->pending[a->big_endian ? 1 : 0];
 		a->npending = 0;
-		if (attr_unit(a, hi == 0 && lo < 0x80 ? lo : 0x80) < 0)
+		if (attr_unit(a, hi == 0 && lo < 0x80 ? lo : 0x80) < 0) {
+			a->over = 1;
 			return -1;
+		}
 	}
 	return 0;
 }
@@ -331,7 +367,7 @@ static int read_source(eu_apps *A, struct source *src, const char *name, eu_writ
 
 	src->in_prolog = 1;
 	src->line = 1;
-	src->at = (struct attr_scan){.line = 1};
+	src->at = (struct attr_scan){0};
 	A->refused = &src->refused;
 	xmlTextReaderPtr r = xmlReaderForIO(src_read, src_close, src, name, NULL, XML_OPTIONS);
 	if (!r) {
@@ -420,8 +456,10 @@ static int read_source(eu_apps *A, struct source *src, const char *name, eu_writ
 		}
 		if (p && root)
 			salvage(A, p, ctx, root, last_line, name, w, val, &warn, &status, &records);
-		if (src->at.over_line)
-			eu_warn_at(name, src->at.over_line, "an element with more than %zu attributes (limit.xml_attributes "
+		if (src->at.over)
+			/* libxml2 stopped inside the element, whose attributes span
+			 * more than its reads: its line is the element's. */
+			eu_warn_at(name, xmlTextReaderGetParserLineNumber(r), "an element with more than %zu attributes (limit.xml_attributes "
 				   "in settings.csv): reading stopped there; %lu complete records were kept",
 				   eu_limit.xml_attributes, records);
 		else
