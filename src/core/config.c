@@ -2,6 +2,7 @@
  * editor, so the loader is forgiving about form (';' or ',', BOM, CRLF,
  * comment rows) and strict about content: any fault names file, line and
  * column, and the program stops before it reads a record. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -767,4 +768,32 @@ int eu_settings_dkk_rate(const char *dir, double *rate)
 		rc = -1;
 	eu_settings_free(&s);
 	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+long eu_table_dir(const char *dir, char ***names)
+{
+	DIR *d = opendir(dir);
+	size_t n = 0;
+
+	*names = NULL;
+	if (!d) {
+		eu_warn_at(dir, 0, "cannot read the folder: %s", strerror(errno));
+		return -1;
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		size_t l = strlen(de->d_name);
+		if (l > 4 && !strcmp(de->d_name + l - 4, ".csv") && de->d_name[0] != '.') {
+			*names = eu_xrealloc(*names, (n + 1) * sizeof **names);
+			(*names)[n++] = eu_xstrdup(de->d_name);
+		}
+	}
+	closedir(d);
+	if (n)
+		qsort(*names, n, sizeof **names, by_name);
+	return (long)n;
 }

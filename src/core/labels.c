@@ -102,3 +102,10 @@ void eu_label_fill(const eu_labels *L, eu_buf *out, const char *key, ...)
 	eu_label_vfill(L, out, key, ap);
 	va_end(ap);
 }
+
+void eu_label_vappend(const eu_labels *L, eu_buf *out, const char *sep, const char *key, va_list ap)
+{
+	if (out->len)
+		eu_buf_adds(out, sep);
+	eu_label_vfill(L, out, key, ap);
+}

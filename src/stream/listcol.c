@@ -1,5 +1,7 @@
 /* The list-column codec (listcol.h): the separators of goals, strengths,
  * evidence and names, written and read here only. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "euprio/core/text.h"
@@ -266,15 +268,46 @@ int eu_evidence_next(eu_evidence_it *it, eu_evidence_item *e)
  * "; ", which the quoted text may hold too, so the reader looks for the
  * column's opening at the start or after a "; " and for the closing
  * "' is not " after it, rather than splitting first. */
+/* The length of s that fits in max bytes without cutting a character. */
+static size_t fit(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
 void eu_warning_add(eu_buf *b, const char *col, const char *text, size_t len, const char *what)
 {
+	size_t n = fit(text, len, 200);
+
 	if (b->len)
 		eu_buf_adds(b, "; ");
 	eu_buf_adds(b, col);
 	eu_buf_adds(b, ": '");
-	eu_buf_add(b, text, len);
+	eu_buf_add(b, text, n);
+	if (n < len)
+		eu_buf_adds(b, "...");
 	eu_buf_adds(b, "' is not ");
 	eu_buf_adds(b, what);
+}
+
+void eu_warnings_addf(eu_buf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1;
+	if (b->len)
+		eu_buf_adds(b, "; ");
+	/* A note cut short must not end inside a character. */
+	eu_buf_add(b, tmp, (size_t)n < sizeof tmp ? len : fit(tmp, len, len - 1));
 }
 
 int eu_warning_text(const char *s, size_t len, const char *col, const char **text, size_t *tlen)

@@ -104,6 +104,12 @@ long eu_setting_row(const eu_settings *s, const char *key);
 const char *eu_setting_str(const eu_settings *s, const char *key);
 void eu_settings_free(eu_settings *s);
 
+/* The policy tables of a folder (the XML and listing profiles): the names
+ * of its *.csv files, hidden ones left out, in name order so that every
+ * machine loads them alike.  Returns their count and sets *names (free
+ * each and the array), or -1 after a message when dir cannot be read. */
+long eu_table_dir(const char *dir, char ***names);
+
 /* The DKK per EUR rate of dir/settings.csv (dkk_rate), the one every
  * converting stage reads with the same bounds.  0, or -1 after messages. */
 int eu_settings_dkk_rate(const char *dir, double *rate);

@@ -29,5 +29,9 @@ const char *eu_label(const eu_labels *L, const char *key);
  * NULL-terminated name, value pairs (at most 8). */
 void eu_label_fill(const eu_labels *L, eu_buf *out, const char *key, ...);
 void eu_label_vfill(const eu_labels *L, eu_buf *out, const char *key, va_list ap);
+/* The same as one more part of a sentence being built: sep first unless
+ * out is empty ("; " between the parts of rank's reasons, ", " between
+ * local's pieces of evidence). */
+void eu_label_vappend(const eu_labels *L, eu_buf *out, const char *sep, const char *key, va_list ap);
 
 #endif

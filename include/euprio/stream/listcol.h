@@ -65,10 +65,15 @@ typedef struct eu_evidence_item {
 void eu_evidence_begin(eu_evidence_it *it, const char *s, size_t len);
 int eu_evidence_next(eu_evidence_it *it, eu_evidence_item *e);
 
-/* Warnings: a value a source could not read, quoted, and what it is not
- * ("a date").  eu_warning_text finds the text quoted by the first warning
- * about column col; 0 when there is none. */
+/* Warnings: notes about values a source could not read, "; "-separated;
+ * the record goes on.  eu_warning_add writes the common one — the value,
+ * quoted (a glimpse of 200 bytes at most, cut on a character, "..." after
+ * a cut), and what it is not ("a date") — in the form eu_warning_text
+ * reads back: the text quoted by the first warning about column col; 0
+ * when there is none.  eu_warnings_addf adds any other note (cut at 512
+ * bytes on a character). */
 void eu_warning_add(eu_buf *b, const char *col, const char *text, size_t len, const char *what);
+void eu_warnings_addf(eu_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int eu_warning_text(const char *s, size_t len, const char *col, const char **text, size_t *tlen);
 
 #endif

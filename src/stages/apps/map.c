@@ -10,6 +10,7 @@
 #include <libxml/xpath.h>
 
 #include "apps_int.h"
+#include "euprio/stream/listcol.h"
 #include "euprio/core/diag.h"
 #include "euprio/core/text.h"
 #include "euprio/core/values.h"
@@ -211,20 +212,6 @@ static const char *sel_text(eu_apps *A, xmlXPathContextPtr ctx, xmlNodePtr node,
 	return raw->p ? raw->p : "";
 }
 
-static void add_warning(eu_buf *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add_warning(eu_buf *w, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (w->len)
-		eu_buf_adds(w, "; ");
-	eu_buf_adds(w, msg);
-}
 
 /* Keeps line breaks (as LF) but trims each end. */
 static void tidy_text(eu_buf *out, const char *s)
@@ -287,7 +274,7 @@ static void map_record(eu_apps *A, const struct profile *p, xmlXPathContextPtr c
 				if (attr[EU_P_NAME].len)
 					eu_partner_encode(v, av);
 				else
-					add_warning(warn, "partners: a partner without a name was left out");
+					eu_warnings_addf(warn, "partners: a partner without a name was left out");
 			}
 			continue;
 		}
@@ -304,7 +291,7 @@ static void map_record(eu_apps *A, const struct profile *p, xmlXPathContextPtr c
 				if (d >= 0)
 					eu_fmt_date(v, d);
 				else
-					add_warning(warn, "%s: '%s' is not a date", eu_canon_names[ru->col], t->p);
+					eu_warning_add(warn, eu_canon_names[ru->col], t->p, t->len, "a date");
 			}
 			break;
 		case K_AMOUNT:
@@ -321,11 +308,11 @@ static void map_record(eu_apps *A, const struct profile *p, xmlXPathContextPtr c
 				if (cur->len && eu_strcaseeq(cur->p, "DKK"))
 					dflt = EU_CUR_DKK;
 				else if (cur->len && !eu_strcaseeq(cur->p, "EUR"))
-					add_warning(warn, "unknown currency '%s', read as EUR", cur->p);
+					eu_warnings_addf(warn, "unknown currency '%s', read as EUR", cur->p);
 				if (eu_parse_amount(t->p, &amount, &c) == 0 && amount >= 0)
 					eu_fmt_amount(v, eu_to_eur(amount, c, dflt, A->dkk_rate));
 				else
-					add_warning(warn, "%s: '%s' is not an amount", eu_canon_names[ru->col], t->p);
+					eu_warning_add(warn, eu_canon_names[ru->col], t->p, t->len, "an amount");
 			}
 			break;
 		default:     /* K_FIELD, K_LIST */

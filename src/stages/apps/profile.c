@@ -2,7 +2,6 @@
  * rules with precompiled XPaths, and with a simple path wherever the XPath
  * is one (walked directly over the tree, see map.c). */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,11 +336,6 @@ static int has_suffix(const char *s, const char *suf)
 	return n > m && strcmp(s + n - m, suf) == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int apps_load_profiles(eu_apps *A, const char *config_dir, const char *profile)
 {
 	int rc = 0;
@@ -363,21 +357,12 @@ int apps_load_profiles(eu_apps *A, const char *config_dir, const char *profile)
 		A->forced = 1;
 		free(copy);
 	} else {
-		DIR *d = opendir(dir.p);
-		if (!d) {
-			eu_warn_at(dir.p, 0, "cannot open profile directory: %s", strerror(errno));
+		char **names;
+		long got = eu_table_dir(dir.p, &names);
+		if (got < 0) {
 			rc = -1;
 		} else {
-			char **names = NULL;
-			size_t n = 0;
-			struct dirent *de;
-			while ((de = readdir(d)))
-				if (has_suffix(de->d_name, ".csv")) {
-					names = eu_xrealloc(names, (n + 1) * sizeof *names);
-					names[n++] = eu_xstrdup(de->d_name);
-				}
-			closedir(d);
-			qsort(names, n, sizeof *names, cmp_str);
+			size_t n = (size_t)got;
 			A->p = eu_xcalloc(n + 1, sizeof *A->p);
 			for (size_t i = 0; i < n; i++) {
 				char want[256];

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "calls_int.h"
+#include "euprio/stream/listcol.h"
 #include "euprio/core/diag.h"
 #include "euprio/core/text.h"
 #include "euprio/core/values.h"
@@ -44,16 +45,20 @@ void call_rec_free(struct call_rec *r)
 
 void call_warn(struct call_rec *r, const char *fmt, ...)
 {
-	eu_buf *w = &r->v[EU_C_WARNINGS];
 	char tmp[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
-	if (w->len)
-		eu_buf_adds(w, "; ");
-	eu_buf_adds(w, tmp);
+	eu_warnings_addf(&r->v[EU_C_WARNINGS], "%s", tmp);
+	r->nwarn++;
+}
+
+/* The common warning, in the form rank reads an unreadable deadline from. */
+static void call_warn_value(struct call_rec *r, const char *col, const char *s, const char *what)
+{
+	eu_warning_add(&r->v[EU_C_WARNINGS], col, s, strlen(s), what);
 	r->nwarn++;
 }
 
@@ -224,7 +229,7 @@ static void finish_deadlines(eu_calls *C, struct call_rec *r, long *first, long 
 				continue;
 			long day = eu_brussels_date(s);
 			if (day < 0) {
-				call_warn(r, "deadline: '%.40s' is not a date", s);
+				call_warn_value(r, "deadline", s, "a date");
 				continue;
 			}
 			if (n == cap)
@@ -274,7 +279,7 @@ static void finish_amount(struct call_rec *r, int col, int whole)
 	char *s = eu_xstrndup(v->p, v->len);
 	eu_buf_clear(v);
 	if (call_number(s, strlen(s), &a) < 0 || (whole && a != (double)(long long)a))
-		call_warn(r, "%s: '%.40s' is not %s", col_name(col), s, whole ? "a whole number" : "an amount");
+		call_warn_value(r, col_name(col), s, whole ? "a whole number" : "an amount");
 	else
 		eu_fmt_amount(v, a);
 	free(s);
@@ -394,7 +399,7 @@ void call_finish(eu_calls *C, struct call_rec *r)
 		if (start >= 0)
 			eu_fmt_date(&r->v[X_START_DATE], start);
 		else
-			call_warn(r, "start_date: '%.40s' is not a date", s);
+			call_warn_value(r, "start_date", s, "a date");
 		free(s);
 	}
 	long first, last, pick;

@@ -19,6 +19,8 @@
 #include "euprio/core/values.h"
 #include "euprio/core/writer.h"
 #include "euprio/stages/listings.h"
+#include "euprio/stream/listcol.h"
+#include "euprio/stream/schema.h"
 
 #define SNIFF (64 * 1024)
 #define SNIFF_ROWS 30
@@ -154,7 +156,7 @@ void listings_rec_init(struct rec *r, size_t n);
 void listings_rec_clear(struct rec *r);
 void listings_rec_free(struct rec *r);
 /* Appends "; " and a note to a record's warnings. */
-void listings_warn(struct rec *rec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define listings_warn(rec, ...) eu_warnings_addf(&(rec)->v[EU_C_WARNINGS], __VA_ARGS__)
 
 /* groups.c: participant rows into one record per project, across the
  * files of a run; the project table's rows into those records. */

@@ -2,7 +2,6 @@
  * into rules that name, by folded header synonyms, which cell fills which
  * output column.  A new profile is a new file there, usable by its name
  * and found by header detection: no list of profiles lives in code. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,11 +215,6 @@ static int load_profile(eu_listings *S, struct lprofile *p, const char *dir, con
 	return rc;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int listings_load_profiles(eu_listings *S, const char *config_dir)
 {
 	int rc = 0;
@@ -230,25 +224,15 @@ int listings_load_profiles(eu_listings *S, const char *config_dir)
 
 	eu_buf dir = EU_BUF_INIT;
 	eu_buf_printf(&dir, "%s/listings", config_dir);
-	DIR *dh = opendir(dir.p);
-	if (!dh) {
-		eu_warn_at(dir.p, 0, "cannot read the listing profiles: %m");
+	/* Every *.csv, in name order so that detection and the extra columns
+	 * are the same on every machine. */
+	char **names;
+	long got = eu_table_dir(dir.p, &names);
+	if (got < 0) {
 		eu_buf_free(&dir);
 		return -1;
 	}
-	/* Every *.csv, in name order so that detection and the extra columns
-	 * are the same on every machine. */
-	char **names = NULL;
-	size_t nn = 0;
-	for (struct dirent *de; (de = readdir(dh));) {
-		size_t l = strlen(de->d_name);
-		if (l > 4 && !strcmp(de->d_name + l - 4, ".csv") && de->d_name[0] != '.') {
-			names = eu_xrealloc(names, (nn + 1) * sizeof *names);
-			names[nn++] = eu_xstrdup(de->d_name);
-		}
-	}
-	closedir(dh);
-	qsort(names, nn, sizeof *names, by_name);
+	size_t nn = (size_t)got;
 	S->p = eu_xcalloc(nn + 1, sizeof *S->p);
 	for (size_t i = 0; i < nn; i++) {
 		rc |= load_profile(S, &S->p[S->np++], dir.p, names[i]);

@@ -44,23 +44,6 @@ void listings_rec_free(struct rec *r)
 	free(r->v);
 }
 
-void listings_warn(struct rec *rec, const char *fmt, ...)
-{
-	eu_buf *w = &rec->v[EU_C_WARNINGS];
-	va_list ap;
-	char tmp[512];
-
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	/* A note cut short must not end inside a character. */
-	size_t n = strlen(tmp);
-	tmp[eu_utf8_check(tmp, n)] = '\0';
-	if (w->len)
-		eu_buf_adds(w, "; ");
-	eu_buf_adds(w, tmp);
-}
-
 /* How much of s fits in max bytes without cutting a character. */
 static int cut(const char *s, size_t max)
 {
@@ -74,13 +57,7 @@ static int cut(const char *s, size_t max)
 
 static void warn_value(struct rec *rec, const char *col, const char *what, const char *val)
 {
-	size_t n = strlen(val);
-	if (n > 200) {
-		n = 200;         /* a glimpse, cut on a character */
-		while (n && ((unsigned char)val[n] & 0xc0) == 0x80)
-			n--;
-	}
-	listings_warn(rec, "%s: '%.*s%s' is not %s", col, (int)n, val, val[n] ? "..." : "", what);
+	eu_warning_add(&rec->v[EU_C_WARNINGS], col, val, strlen(val), what);
 }
 
 /* Whether a folded value is one of a rule's folded values (a trailing *

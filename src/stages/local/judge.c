@@ -88,10 +88,8 @@ static void piece(const eu_local *L, eu_buf *ev, const char *key, ...)
 {
 	va_list ap;
 
-	if (ev->len)
-		eu_buf_adds(ev, ", ");
 	va_start(ap, key);
-	eu_label_vfill(&L->labels, ev, key, ap);
+	eu_label_vappend(&L->labels, ev, ", ", key, ap);
 	va_end(ap);
 }
 

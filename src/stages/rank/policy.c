@@ -256,10 +256,8 @@ void rank_add_part(const eu_rank *R, eu_buf *out, const char *key, ...)
 {
 	va_list ap;
 
-	if (out->len)
-		eu_buf_adds(out, "; ");
 	va_start(ap, key);
-	eu_label_vfill(&R->labels, out, key, ap);
+	eu_label_vappend(&R->labels, out, "; ", key, ap);
 	va_end(ap);
 }
 

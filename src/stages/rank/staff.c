@@ -171,10 +171,8 @@ static void since_add(const eu_rank *R, eu_buf *what, const char *key, ...)
 {
 	va_list ap;
 
-	if (what->len)
-		eu_buf_adds(what, "; ");
 	va_start(ap, key);
-	eu_label_vfill(&R->labels, what, key, ap);
+	eu_label_vappend(&R->labels, what, "; ", key, ap);
 	va_end(ap);
 }
 
