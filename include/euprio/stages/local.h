@@ -16,6 +16,10 @@ typedef struct eu_local eu_local;
  * messages. */
 eu_local *eu_local_load(const char *dir, enum eu_lang lang);
 void eu_local_free(eu_local *L);
+/* The registry alone (local_actors.csv, with the goals.csv its themes
+ * name), by the same loader: for eu_local_suggest and the actor look-ups
+ * below, which is all a caller that judges no partner needs. */
+eu_local *eu_local_load_registry(const char *dir);
 
 /* Judges one partner line: EU_TIER_SELF for the municipality itself, else
  * the strongest tier its registry entry, postcode, town and (without an

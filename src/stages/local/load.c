@@ -443,6 +443,19 @@ eu_local *eu_local_load(const char *dir, enum eu_lang lang)
 	return L;
 }
 
+eu_local *eu_local_load_registry(const char *dir)
+{
+	eu_local *L = eu_xcalloc(1, sizeof *L);
+	int rc = load_goal_ids(L, dir);
+
+	rc |= load_actors(L, dir);
+	if (rc) {
+		eu_local_free(L);
+		return NULL;
+	}
+	return L;
+}
+
 static void free_places(struct place *ps, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

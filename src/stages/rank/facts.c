@@ -158,9 +158,15 @@ void rank_facts(eu_rank *R, const eu_rec *rec, long today, struct facts *f)
 	 * application carries the listing's type, but the record is that
 	 * application's project, with the application's source. */
 	const char *src = rank_get(R, rec, C_SOURCE), *ltype = rank_get(R, rec, C_LISTING_TYPE);
-	f->call = *src && (status_in(src, R->call_sources, R->ncall_sources) ||
-			   (*ltype && status_in(src, R->call_listing_sources, R->ncall_listing_sources) &&
-			    status_in(ltype, R->call_types, R->ncall_types)));
+	size_t slen = rank_getlen(R, rec, C_SOURCE);
+	if (!R->last_source.p || R->last_source.len != slen || memcmp(R->last_source.p, src, slen)) {
+		eu_buf_clear(&R->last_source);
+		eu_buf_add(&R->last_source, src, slen);
+		R->last_source_call = *src && status_in(src, R->call_sources, R->ncall_sources);
+		R->last_source_listing = *src && status_in(src, R->call_listing_sources, R->ncall_listing_sources);
+	}
+	f->call = R->last_source_call ||
+		  (R->last_source_listing && *ltype && status_in(ltype, R->call_types, R->ncall_types));
 	if (!f->call)
 		return;
 	f->forthcoming = *f->status && status_in(f->status, R->st_forthcoming, R->nst_forthcoming);

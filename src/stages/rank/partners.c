@@ -158,6 +158,10 @@ int eu_rank_cordis(eu_rank *R, const char *path)
 	eu_buf kp = EU_BUF_INIT, kg = EU_BUF_INIT;
 	const char *err;
 
+	/* Judging partners takes the whole local policy, as euprio-local
+	 * has it. */
+	if (!R->Lfull && !(R->Lfull = eu_local_load(R->dir, R->lang)))
+		return EU_EXIT_USAGE;
 	eu_stream_open(&s, paths, 1, NULL);
 	long cp = eu_stream_col(&s, "partners"), cc = eu_stream_col(&s, "call_id"),
 	     cg = eu_stream_col(&s, "programme"), cr = eu_stream_col(&s, EU_COL_REJECT);
@@ -171,7 +175,7 @@ int eu_rank_cordis(eu_rank *R, const char *path)
 		/* A row nobody could read names nobody. */
 		if (rec.bad || (cr >= 0 && rec.len[cr]))
 			continue;
-		if (eu_local_record(R->L, rec.v[cp], rec.len[cp], NULL, &res, &err) < 0)
+		if (eu_local_record(R->Lfull, rec.v[cp], rec.len[cp], NULL, &res, &err) < 0)
 			continue;
 		c->records++;
 		if (!res.count)

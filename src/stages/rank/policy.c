@@ -270,9 +270,12 @@ eu_rank *eu_rank_load(const char *dir, enum eu_lang lang)
 	if (!(R->countries = eu_countries_load(dir)))
 		rc = -1;
 	/* The registry, with the themes that suggest local partners for a
-	 * call: local's own loader, so it is read by one set of rules. */
-	if (!(R->L = eu_local_load(dir, lang)))
+	 * call: local's own loader, so it is read by one set of rules (the
+	 * rest of local's policy only with --cordis, which judges partners). */
+	if (!(R->L = eu_local_load_registry(dir)))
 		rc = -1;
+	R->dir = eu_xstrdup(dir);
+	R->lang = lang;
 	R->sugs = eu_xcalloc(R->sug.max + 1, sizeof *R->sugs);
 	for (int c = 0; c < NCOL; c++)
 		R->col[c] = -1;
@@ -309,6 +312,9 @@ void eu_rank_free(eu_rank *R)
 	free(R->band_days);
 	free(R->band_points);
 	eu_local_free(R->L);
+	eu_local_free(R->Lfull);
+	free(R->dir);
+	eu_buf_free(&R->last_source);
 	free(R->sugs);
 	eu_buf_free(&R->text);
 	rank_cordis_free(&R->cordis);

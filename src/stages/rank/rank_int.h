@@ -59,6 +59,13 @@ struct eu_rank {
 	eu_suggest_opts sug;         /* suggest.* */
 	double cordis_max;
 	eu_local *L;                 /* the registry, for suggesting partners */
+	eu_local *Lfull;             /* the whole local policy, to judge CORDIS partners (--cordis) */
+	char *dir;                   /* the policy directory, for loading it then */
+	enum eu_lang lang;
+	/* The last record's source and whether it made a call (sources come
+	 * in long runs: one comparison a record, not a fold). */
+	eu_buf last_source;
+	int last_source_call, last_source_listing;
 	eu_suggestion *sugs;         /* scratch: sug.max of them */
 	size_t nsugs;
 	eu_buf text;                 /* scratch: the call's text, folded */
