@@ -866,6 +866,39 @@ static void test_call_cordis(void **s)
 	eu_rank_free(R);
 }
 
+/* Staff who pursue a call are already on it: too little time does not
+ * reject it, a passed deadline still does; a declined call is DECLINED. */
+static void test_call_staff(void **s)
+{
+	(void)s;
+	eu_rank *R = eu_rank_load(SRCDIR "/config", EU_LANG_DA);
+	assert_non_null(R);
+	const char *table = tmpfile_with("decisions.csv", "id,decision,until,note,by\n"
+					 "HORIZON-CL4-2025-TWIN-01-07,pursue,,Vi skriver allerede,AB\n"
+					 "LIFE-2025-NO,decline,,Ikke vores,CD\n");
+	assert_int_equal(eu_rank_decisions(R, table, NULL, today), 0);
+	eu_rank_bind(R, &S);
+	eu_rank_out o = {0};
+	struct rec *x = call();
+	set(x, "deadline", "2025-03-11");               /* 10 days */
+	eu_rank_eval(R, &x->r, today, &o);
+	assert_int_equal(o.decision, EU_DEC_EXPLORE);
+	assert_true(flagged(&o, "STAFF_PURSUE"));
+	assert_true(flagged(&o, "DEADLINE_SOON"));
+	set(x, "deadline", "2025-02-27");
+	eu_rank_eval(R, &x->r, today, &o);
+	assert_string_equal(o.reject_code, "DEADLINE_PASSED");
+	assert_non_null(strstr(o.reject_reason.p, "selvom personalet forfølger den"));
+	x = call();
+	set(x, "id", "LIFE-2025-NO");
+	eu_rank_eval(R, &x->r, today, &o);
+	assert_string_equal(o.reject_code, "DECLINED");
+	assert_string_equal(o.reject_reason.p, "Ikke vores");
+	eu_rank_out_free(&o);
+	unlink(table);
+	eu_rank_free(R);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -887,6 +920,7 @@ int main(void)
 		cmocka_unit_test(test_call_gates),
 		cmocka_unit_test(test_call_track_membership),
 		cmocka_unit_test(test_call_cordis),
+		cmocka_unit_test(test_call_staff),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
