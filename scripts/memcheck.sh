@@ -46,6 +46,10 @@ run euprio-changes $vg "$build/euprio-changes" "$t/cand.csv" "$t/cand.csv"
 "$build/euprio-changes" "$t/rej.csv" "$t/cand.csv" >"$t/chg.csv" 2>/dev/null || true
 run euprio-split $vg "$build/euprio-split" --records 3 --prefix "$t/p-" "$t/cand.csv"
 run euprio-calls $vg "$build/euprio-calls" ft-topics.json
+# The call track, with suggested partners and CORDIS partners judged.
+"$build/euprio-calls" --today 2026-11-01 ft-topics.json 2>/dev/null | "$build/euprio-local" 2>/dev/null |
+	"$build/euprio-goals" >"$t/calls.csv" 2>/dev/null || true
+run "euprio-rank (calls)" $vg "$build/euprio-rank" --today 2026-11-01 --cordis "$t/sdeo.csv" -r "$t/crej.csv" "$t/calls.csv"
 run euprio-check-config $vg "$build/euprio-check-config" -q
 run euprio-xlsx $vg "$build/euprio-xlsx" -o "$t/book.xlsx" -r "$t/rej.csv" --changes "$t/chg.csv" -t 2025-03-01 "$t/cand.csv"
 echo "memcheck: $pass passed, $fail failed"

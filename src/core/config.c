@@ -129,13 +129,14 @@ static void conf_warn(const char *path, long line, long col, const char *fmt, ..
  * docs/configuration.md; columns for people are below. */
 static const struct known_table {
 	const char *name;        /* "x.csv", or "folder/" for every file in it */
-	const char *const cols[10];
+	const char *const cols[12];
 } known_tables[] = {
 	{"settings.csv", {"key", "value"}},
 	{"scoring.csv", {"key", "value"}},
 	{"countries.csv", {"code", "spelling"}},
 	{"municipality.csv", {"kind", "value"}},
-	{"local_actors.csv", {"name", "aliases", "ids", "type", "tier", "postcode", "city", "not_local_postcodes"}},
+	{"local_actors.csv", {"name", "aliases", "ids", "type", "tier", "postcode", "city", "theme_goals", "theme_words",
+			      "not_local_postcodes"}},
 	{"postcodes.csv", {"postcode", "city", "tier", "kommuner"}},
 	{"places.csv", {"name", "tier"}},
 	{"place_exceptions.csv", {"name", "tier"}},
@@ -164,7 +165,7 @@ static int for_people(const char *col)
 
 static int known_has(const struct known_table *k, const char *col)
 {
-	for (size_t i = 0; i < 10 && k->cols[i]; i++)
+	for (size_t i = 0; i < sizeof k->cols / sizeof *k->cols && k->cols[i]; i++)
 		if (strcmp(k->cols[i], col) == 0)
 			return 1;
 	return 0;

@@ -28,16 +28,15 @@ int eu_labels_load(eu_labels *L, const char *dir, const char *lang, const char *
 	L->text = eu_xcalloc(t.nrows + 1, sizeof *L->text);
 	for (size_t r = 0; r < t.nrows; r++) {
 		L->key[L->n] = eu_xstrdup(eu_table_get(&t, r, ck));
-		L->text[L->n++] = eu_xstrdup(eu_table_get(&t, r, cl));
+		L->text[L->n] = eu_xstrdup(eu_table_get(&t, r, cl));
+		/* A key given twice: its first row holds, as it always did. */
+		eu_strmap_add(&L->index, L->key[L->n], strlen(L->key[L->n]), (void *)(L->n + 1));
+		L->n++;
 	}
 	L->path = eu_xstrdup(t.path);
 	int rc = 0;
 	for (size_t i = 0; need && need[i]; i++) {
-		size_t k;
-		for (k = 0; k < L->n; k++)
-			if (strcmp(L->key[k], need[i]) == 0)
-				break;
-		if (k == L->n) {
+		if (!eu_strmap_get(&L->index, need[i], strlen(need[i]), NULL)) {
 			eu_warn_at(t.path, 0, "missing label '%s'", need[i]);
 			rc = -1;
 		}
@@ -55,15 +54,15 @@ void eu_labels_free(eu_labels *L)
 	free(L->key);
 	free(L->text);
 	free(L->path);
+	eu_strmap_free(&L->index, NULL);
 	memset(L, 0, sizeof *L);
 }
 
 const char *eu_label(const eu_labels *L, const char *key)
 {
-	for (size_t i = 0; i < L->n; i++)
-		if (strcmp(L->key[i], key) == 0)
-			return L->text[i];
-	return key;
+	size_t at = (size_t)eu_strmap_get(&L->index, key, strlen(key), NULL);
+
+	return at ? L->text[at - 1] : key;
 }
 
 void eu_label_vfill(const eu_labels *L, eu_buf *out, const char *key, va_list ap)

@@ -5,10 +5,10 @@
 #include "euprio/core/words.h"
 
 const char *const eu_tier_names[EU_NTIERS] = {"none", "fyn", "odense"};
-const char *const eu_decision_names[EU_NDECISIONS] = {"prioritise", "consider", "review", "reject"};
+const char *const eu_decision_names[EU_NDECISIONS] = {"prioritise", "consider", "explore", "review", "reject"};
 const char *const eu_change_names[EU_NCHANGES] = {
 	"new", "left", "decision", "score", "below_cost", "cost_covered", "deadline_soon",
-	"deadline_unreadable", "local_lost", "local_gained", "back", "watched",
+	"deadline_unreadable", "local_lost", "local_gained", "back", "watched", "new_call", "call_deadline_soon",
 };
 const char *const eu_staff_names[EU_NSTAFF] = {"pursue", "decline", "watch"};
 const char *const eu_back_flags[EU_NBACK] = {

@@ -33,9 +33,11 @@ grace=5             # seconds a stopped stage gets before SIGKILL (mechanism, no
 usage() {
 	cat <<'U'
 usage: euprio-nightly [-fhnV] -i DIR -o DIR [-c DIR] [-t DATE] [-l da|en]
-Run the euprio pipeline on INPUT/applications/*.xml and INPUT/listings/*.csv
-(and *.tsv), with the coordinator's INPUT/decisions.csv when there is one
-(and its decline memory, OUTPUT/decline-memory.csv), and publish in OUTPUT,
+Run the euprio pipeline on INPUT/applications/*.xml, INPUT/listings/*.csv
+(and *.tsv) and the portal's open calls in INPUT/calls/ (any file
+euprio-calls reads), with the CORDIS projects of INPUT/cordis/*.csv for the
+calls' Funen partners and the coordinator's INPUT/decisions.csv when there
+are (and its decline memory, OUTPUT/decline-memory.csv), and publish in OUTPUT,
 all at once: candidates-DATE.csv, rejected-DATE.csv, changes-DATE.csv (against the newest earlier day),
 candidates-DATE.xlsx (the morning workbook), candidates-latest.csv and .xlsx
 (the newest day), days/DATE/ (every day), log/euprio-DATE.log and
@@ -197,13 +199,19 @@ folder_ok() {  # DIR KIND LIST
 	return 1
 }
 # The dry run's count of usable files.
-count_inputs() {  # PREFIX -> napps nlist
-	napps=0; nlist=0
+count_inputs() {  # PREFIX -> napps nlist ncalls ncordis
+	napps=0; nlist=0; ncalls=0; ncordis=0
 	if folder_ok "$input/applications" application "$1.apps"; then
 		for f in "$input"/applications/*.xml; do input_ok "$f" application "$1.apps" && napps=$((napps + 1)); done
 	fi
 	if folder_ok "$input/listings" listing "$1.sdeo"; then
 		for f in "$input"/listings/*.csv "$input"/listings/*.tsv; do input_ok "$f" listing "$1.sdeo" && nlist=$((nlist + 1)); done
+	fi
+	if folder_ok "$input/calls" call "$1.calls"; then
+		for f in "$input"/calls/*; do input_ok "$f" call "$1.calls" && ncalls=$((ncalls + 1)); done
+	fi
+	if folder_ok "$input/cordis" CORDIS "$1.cordis"; then
+		for f in "$input"/cordis/*.csv; do input_ok "$f" CORDIS "$1.cordis" && ncordis=$((ncordis + 1)); done
 	fi
 }
 
@@ -226,7 +234,7 @@ if [ "$dry" = 1 ]; then
 	count_inputs "$d/in"
 	cat "$d"/in.*.unread 2>/dev/null | sed "s/^/$prog: /" >&2
 	un=$(cat "$d"/in.*.unread 2>/dev/null | wc -l)
-	say "dry run: configuration OK; $napps application file(s), $nlist listing file(s)$([ "$un" -gt 0 ] && echo "; $un cannot be read"); stage time limit ${limit} s; nothing written"
+	say "dry run: configuration OK; $napps application file(s), $nlist listing file(s), $ncalls call file(s), $ncordis CORDIS file(s)$([ "$un" -gt 0 ] && echo "; $un cannot be read"); stage time limit ${limit} s; nothing written"
 	[ "$un" -gt 0 ] && exit 3
 	exit 0
 fi
@@ -406,7 +414,7 @@ on_signal() {
 	stop_stages
 	# The stages' messages so far.
 	case $phase in
-	pipeline) log_inputs; for k in apps sdeo local goals rank; do log_stage "$k"; done ;;
+	pipeline) log_inputs; for k in calls cordis apps sdeo local goals rank; do log_stage "$k"; done ;;
 	changes|xlsx) log_stage "$phase" ;;
 	esac
 	case $phase in
@@ -455,13 +463,48 @@ listings_stage() {
 	fi
 	stage sdeo euprio-sdeo --append -- "$@"
 }
+# The portal's calls (#21), read first into the work folder: they join the
+# stream at euprio-local, which reads the applications and listings on its
+# standard input and this file after them, under the union of their
+# headers.  After the listings' join, so no call is joined onto a project
+# as if it were one; before local and goals, so rank sees their columns.
+calls_stage() {
+	set --
+	if folder_ok "$input/calls" call "$tmp/calls"; then
+		for f in "$input"/calls/*; do input_ok "$f" call "$tmp/calls" && set -- "$@" "$f"; done
+	fi
+	if [ $# -eq 0 ]; then
+		echo "calls: none" >>"$tmp/calls.files"
+		echo 0 >"$tmp/st.calls"; return
+	fi
+	calls=$tmp/calls.csv
+	stage calls euprio-calls --today "$today" -- "$@" >"$calls"
+}
+# CORDIS projects with their partners, for the calls' Funen partners
+# (euprio-rank --cordis): reference, not candidates.
+cordis_stage() {
+	set --
+	if folder_ok "$input/cordis" CORDIS "$tmp/cordis"; then
+		for f in "$input"/cordis/*.csv; do input_ok "$f" CORDIS "$tmp/cordis" && set -- "$@" "$f"; done
+	fi
+	if [ $# -eq 0 ]; then
+		echo "cordis: none" >>"$tmp/cordis.files"
+		echo 0 >"$tmp/st.cordis"; return
+	fi
+	cordis=$tmp/cordis.csv
+	stage cordis euprio-sdeo -- "$@" >"$cordis"
+}
 pipeline() {
+	calls=; cordis=
+	calls_stage
+	cordis_stage
 	apps_stage |
 	listings_stage |
-	stage local euprio-local --lang "$lang" |
+	stage local euprio-local --lang "$lang" -- - ${calls:+"$calls"} |
 	stage goals euprio-goals |
 	stage rank euprio-rank --today "$today" --lang "$lang" --rejects "$day/rejected-$today.csv" \
-		${decisions:+--decisions "$decisions" --decline-memory "$memory"} >"$day/candidates-$today.csv"
+		${decisions:+--decisions "$decisions" --decline-memory "$memory"} ${cordis:+--cordis "$cordis"} \
+		>"$day/candidates-$today.csv"
 }
 
 # judge NAME OKS: logs the stage's messages and status; sets $worst, or
@@ -471,7 +514,7 @@ worst=0
 failmsg=
 failpipe=
 log_inputs() {
-	for k in apps sdeo; do cat -- "$tmp/$k.files" "$tmp/$k.unread" >>"$logf" 2>/dev/null; done
+	for k in calls cordis apps sdeo; do cat -- "$tmp/$k.files" "$tmp/$k.unread" >>"$logf" 2>/dev/null; done
 }
 log_stage() {  # NAME: its messages and status into the log; sets $s
 	s=; [ -f "$tmp/st.$1" ] && read -r s <"$tmp/st.$1"
@@ -593,7 +636,7 @@ wait $!
 phase=between
 log_inputs
 unread=$(cat -- "$tmp"/*.unread 2>/dev/null | wc -l)
-for k in apps sdeo local goals rank; do judge "$k" "0 1 3"; done
+for k in calls cordis apps sdeo local goals rank; do judge "$k" "0 1 3"; done
 [ "$unread" -gt 0 ] && [ "$worst" -lt 3 ] && worst=3
 [ -n "$failmsg$failpipe" ] && fail 4 "${failmsg:-$failpipe}"
 
@@ -621,7 +664,7 @@ wait $!
 phase=between
 judge changes 0
 [ -n "$failmsg" ] && fail 4 "could not compare with the last run: $failmsg"
-changes=$(grep -c -E '^(new|left|decision|score),' -- "$day/changes-$today.csv")
+changes=$(grep -c -E '^(new|new_call|left|decision|score),' -- "$day/changes-$today.csv")
 
 # ---- 5. The morning workbook, from the same three files.
 phase=xlsx

@@ -20,20 +20,21 @@
 
 static const char synopsis[] =
 	"euprio-rank [-AhV] [-c DIR] -r FILE [-t DATE] [-l da|en]\n"
-	"                   [--decisions FILE [--decline-memory FILE]]\n"
+	"                   [--decisions FILE [--decline-memory FILE]] [--cordis FILE]\n"
 	"                   [-d rfc4180|excel-da] [--bom] [--no-escape] [FILE...]";
 
 /* Long options only: the short letters are the programs' shared set
  * (docs/cli.md). */
-enum { OPT_DECISIONS = 256, OPT_DECLINE_MEMORY };
+enum { OPT_DECISIONS = 256, OPT_DECLINE_MEMORY, OPT_CORDIS };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: %s\n"
 		"Score every record by the five principles, decide (prioritise, consider,\n"
-		"review), sort, and write the candidates to stdout and every rejected record,\n"
-		"with its reason, to the rejects file.  Every input record ends in exactly one.\n"
+		"review; explore for an open call, with suggested local partners), sort, and\n"
+		"write the candidates to stdout and every rejected record, with its reason,\n"
+		"to the rejects file.  Every input record ends in exactly one.\n"
 		"\n"
 		"  -c, --config DIR    the policy directory; by default\n", synopsis);
 	eu_cli_config_help(out, 22);
@@ -46,6 +47,8 @@ static void usage(FILE *out)
 		"                      decline, watch), until, note, by; any fault stops the run\n"
 		"      --decline-memory FILE  what each declined record was when first declined,\n"
 		"                      read and replaced, so a material change brings it back\n"
+		"      --cordis FILE   CORDIS projects with their partners (euprio-sdeo output):\n"
+		"                      a call's reasons name the Funen organisations in them\n"
 		"  -d, --dialect D     rfc4180 (default: ',', LF) or excel-da (';', CRLF, BOM,\n"
 		"                      decimal comma), for Danish Excel\n"
 		"      --bom           start both outputs with a UTF-8 BOM\n"
@@ -62,6 +65,7 @@ int main(int argc, char **argv)
 		{"all-columns", no_argument, NULL, 'A'},
 		{"bom", no_argument, NULL, EU_OPT_BOM},
 		{"config", required_argument, NULL, 'c'},
+		{"cordis", required_argument, NULL, OPT_CORDIS},
 		{"decisions", required_argument, NULL, OPT_DECISIONS},
 		{"decline-memory", required_argument, NULL, OPT_DECLINE_MEMORY},
 		{"dialect", required_argument, NULL, 'd'},
@@ -73,7 +77,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *config = NULL, *rejects = NULL, *decisions = NULL, *memory = NULL;
+	const char *config = NULL, *rejects = NULL, *decisions = NULL, *memory = NULL, *cordis = NULL;
 	enum eu_lang lang = EU_LANG_DA;
 	eu_writer_opts wo = {.excel_safe = 1};
 	int all = 0, ch;
@@ -129,6 +133,9 @@ int main(int argc, char **argv)
 		case OPT_DECLINE_MEMORY:
 			memory = optarg;
 			break;
+		case OPT_CORDIS:
+			cordis = optarg;
+			break;
 		case EU_OPT_BOM:
 			wo.bom = 1;
 			break;
@@ -160,6 +167,14 @@ int main(int argc, char **argv)
 		eu_rank_free(R);
 		return EU_EXIT_USAGE;
 	}
+	/* CORDIS before the outputs too: a file that is no stream of
+	 * projects stops the run; one that cannot be read is told (status 3)
+	 * and the calls go without its names. */
+	int cstatus = cordis ? eu_rank_cordis(R, cordis) : EU_EXIT_OK;
+	if (cstatus == EU_EXIT_USAGE) {
+		eu_rank_free(R);
+		return EU_EXIT_USAGE;
+	}
 	rej = eu_writer_open(rejects, &wo);
 	if (!rej) {
 		eu_warnx("cannot create %s: %s", rejects, strerror(errno));
@@ -169,6 +184,7 @@ int main(int argc, char **argv)
 	ro.all_columns = all;
 	eu_writer *w = eu_writer_fdopen(1, "standard output", &wo);
 	int status = eu_rank_run(R, &ro, argv + optind, (size_t)(argc - optind), rej, w);
+	eu_status_raise(&status, cstatus);
 	if (eu_writer_close(rej) < 0) {
 		eu_warnx("write error on %s: %s", rejects, strerror(errno));
 		eu_status_raise(&status, EU_EXIT_OUTPUT);

@@ -3,6 +3,8 @@
 from, by opening it as the zip of XML parts it is: sheet names, every cell's
 value, type and number format, colours, frozen header, autofilter range,
 data bar, links, and the charts' ranges against the overview's tables.
+The candidates rank decided explore (calls) must be on the calls sheet, in
+rank order, and nowhere else, when the layout has one.
 
 usage: check_xlsx.py BOOK.xlsx CONFIG_DIR CANDIDATES.csv [--rejects F]
                      [--changes F] [--lang da|en] [--bad N]
@@ -25,7 +27,8 @@ RID = "{%s}id" % NS["r"]
 BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 14: "m/d/yyyy"}
 KIND_FORMAT = {"integer": "#,##0", "amount": "#,##0", "days": "#,##0", "number": "#,##0.0",
                "score": "#,##0.0", "ratio": "0.00", "date": "dd-mm-yyyy"}
-FILLS = {"prioritise": "FFC6EFCE", "consider": "FFFFEB9C", "review": "FFDDEBF7", "reject": "FFFFC7CE"}
+FILLS = {"prioritise": "FFC6EFCE", "consider": "FFFFEB9C", "explore": "FFE4DFEC", "review": "FFDDEBF7",
+         "reject": "FFFFC7CE"}
 RED, AMBER = "FFFFC7CE", "FFFFEB9C"
 CELL_MAX = 32767
 
@@ -234,40 +237,51 @@ def main(argv):
     soon = float({r["key"]: r["value"] for r in table(f"{cfg}/scoring.csv")}["decision.deadline_soon_days"])
     layout = table(f"{cfg}/workbook.csv")
     spec = {s: [dict(r, title=r["title_" + lang]) for r in layout if r["sheet"] == s]
-            for s in ("candidates", "rejected", "changes")}
+            for s in ("candidates", "calls", "rejected", "changes")}
     book = Book(book_path)
     names = [n for n, _ in book.sheets]
-    want = [labels["sheet.candidates"], labels["sheet.overview"], labels["sheet.rejected"]]
+    with_calls = bool(spec["calls"])
+    want = [labels["sheet.candidates"]] + ([labels["sheet.calls"]] if with_calls else []) + \
+        [labels["sheet.overview"], labels["sheet.rejected"]]
     if "--changes" in opts:
         want.append(labels["sheet.changes"])
     if names != want:
         err(f"sheets {names}, expected {want}")
         return report()
-    cands = records(cand_path)
-    spec["candidates"] = shown(spec["candidates"], cand_path)
+    sheet = dict(zip(["candidates"] + (["calls"] if with_calls else []) + ["overview", "rejected", "changes"], want))
+    everyone = records(cand_path)
+    calls = [c for c in everyone if c["decision"] == "explore"] if with_calls else []
+    cands = [c for c in everyone if c not in calls]
+    for s in ("candidates", "calls"):
+        spec[s] = shown(spec[s], cand_path)
     spec["rejected"] = shown(spec["rejected"], opts.get("--rejects"))
     spec["changes"] = shown(spec["changes"], opts.get("--changes"))
-    root = check_rows(book, want[0], spec["candidates"], cands, labels, settings, soon)
-    score = [i for i, c in enumerate(spec["candidates"]) if c["kind"] == "score"]
-    if score and cands:
-        cf = root.find("m:conditionalFormatting", NS)
-        rng = f"{col_letter(score[0])}2:{col_letter(score[0])}{len(cands) + 1}"
-        if cf is None or cf.get("sqref") != rng or cf.find("m:cfRule", NS).get("type") != "dataBar":
-            err(f"no data bar on {rng}")
+    for s, recs in (("candidates", cands), ("calls", calls)):
+        if s == "calls" and not with_calls:
+            continue
+        root = check_rows(book, sheet[s], spec[s], recs, labels, settings, soon)
+        score = [i for i, c in enumerate(spec[s]) if c["kind"] == "score"]
+        if score and recs:
+            cf = root.find("m:conditionalFormatting", NS)
+            rng = f"{col_letter(score[0])}2:{col_letter(score[0])}{len(recs) + 1}"
+            if cf is None or cf.get("sqref") != rng or cf.find("m:cfRule", NS).get("type") != "dataBar":
+                err(f"{s}: no data bar on {rng}")
     rejects = records(opts["--rejects"]) if "--rejects" in opts else []
     bad = int(opts.get("--bad", 0))
-    _, rcells, _ = book.sheet(want[2])
+    _, rcells, _ = book.sheet(sheet["rejected"])
     codes = [rcells.get((r, 0), {}).get("v") for r in range(1, 1 + bad + len(rejects))]
     if codes[:bad] != ["BAD_INPUT"] * bad:
         err(f"unreadable rows on the rejected sheet: {codes[:bad]}")
-    check_rows(book, want[2], spec["rejected"], rejects, labels, settings, soon, first_row=1 + bad)
+    check_rows(book, sheet["rejected"], spec["rejected"], rejects, labels, settings, soon, first_row=1 + bad)
     if "--changes" in opts:
-        check_rows(book, want[3], spec["changes"], records(opts["--changes"]), labels, settings, soon)
-    check_overview(book, want[1], cands, labels, cfg, lang)
+        check_rows(book, sheet["changes"], spec["changes"], records(opts["--changes"]), labels, settings, soon)
+    check_overview(book, sheet["overview"], everyone, cands, labels, cfg, lang)
     return report()
 
 
-def check_overview(book, sheet, cands, labels, cfg, lang):
+def check_overview(book, sheet, everyone, cands, labels, cfg, lang):
+    """The decisions and the total count every candidate, calls too; the
+    tables by goal and the rest count the candidates sheet's only."""
     _, cells, _ = book.sheet(sheet)
     text = {rc: c["v"] for rc, c in cells.items()}
 
@@ -278,14 +292,14 @@ def check_overview(book, sheet, cands, labels, cfg, lang):
         x = cells.get((r, c))
         return float(x["v"]) if x and x["t"] == "n" else None
 
-    for d in ("prioritise", "consider", "review"):
+    for d in ("prioritise", "consider", "explore", "review"):
         rows = find(labels["decision." + d])
-        n = sum(1 for c in cands if c["decision"] == d)
+        n = sum(1 for c in everyone if c["decision"] == d)
         if not rows or num(rows[0], 1) != n:
             err(f"overview: {d} count {rows and num(rows[0], 1)}, expected {n}")
     total = find(labels["overview.total"])
-    if not total or num(total[0], 1) != len(cands):
-        err(f"overview: total {total and num(total[0], 1)}, expected {len(cands)}")
+    if not total or num(total[0], 1) != len(everyone):
+        err(f"overview: total {total and num(total[0], 1)}, expected {len(everyone)}")
     goals = table(f"{cfg}/goals.csv")
     grow = {}
     for g in goals:
@@ -296,8 +310,10 @@ def check_overview(book, sheet, cands, labels, cfg, lang):
         else:
             grow[g["id"]] = rows[0]
     charts = book.charts()
-    if len(charts) != 3:
-        err(f"{len(charts)} charts, expected 3")
+    # The grant chart reads the programme table, which has rows only when
+    # the candidates sheet has.
+    if len(charts) != (3 if cands else 2):
+        err(f"{len(charts)} charts, expected {3 if cands else 2}")
         return
     q = "'%s'" % sheet if not re.match(r"^\w+$", sheet, re.A) else sheet
     by_title = {t: (k, refs) for k, t, refs in charts}
@@ -322,8 +338,11 @@ def check_overview(book, sheet, cands, labels, cfg, lang):
 def roundtrip(book_path, cfg, cand_path, lo_csv):
     """LibreOffice's CSV of the candidates sheet (--lang en, raw values)
     must give back the candidates file's values."""
-    layout = shown([r for r in table(f"{cfg}/workbook.csv") if r["sheet"] == "candidates"], cand_path)
+    full = table(f"{cfg}/workbook.csv")
+    layout = shown([r for r in full if r["sheet"] == "candidates"], cand_path)
     cands = records(cand_path)
+    if any(r["sheet"] == "calls" for r in full):
+        cands = [c for c in cands if c["decision"] != "explore"]
     with open(lo_csv, encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     if len(rows) != len(cands) + 1:

@@ -1,6 +1,7 @@
 # euprio-calls end to end: the sample, bad inputs with their statuses and
 # messages, every topic accounted for, output errors; and the real portal
-# files in ../shared/data/real (skipped, status 77, when they are absent).
+# files in ../shared/data/real (skipped, status 77, when they are absent),
+# read and through local, goals and rank's call track.
 . "$(dirname "$0")/lib.sh"
 # Under AddressSanitizer freed memory is held in quarantine, so peak RSS
 # says nothing about the program's own memory: the RSS bounds are checked
@@ -123,6 +124,39 @@ lacks "$T/out" "<p>" "HTML stripped from the CSV descriptions"
 expect_status 0 euprio-calls "$REAL/ft-search-api-mjarmak/call_search_10_06_24.json"
 want_counts "$T/out" 1 0 "search API response"
 contains "$T/out" "EUAF-2023-TRAI-03,call,Closed,Staff exchanges" "search API topic"
+# The three real files through the whole pipeline (#21): every topic ends
+# once, every candidate is a call to explore with time left, and the gates
+# of time and status (which come before the goals, so another goal table
+# does not move them) reject what they should.
+pipeline() {   # pipeline DATE FILE...: $T/pc.csv candidates, $T/pr.csv rejects
+	d=$1; shift
+	euprio-calls --today "$d" "$@" 2>/dev/null | euprio-local 2>/dev/null | euprio-goals 2>/dev/null |
+		euprio-rank --today "$d" -r "$T/pr.csv" >"$T/pc.csv" 2>"$T/prank.err"
+}
+codes() { mlr --icsv --ojson filter "\$reject_code == \"$2\"" then count "$1" | grep -o '[0-9][0-9]*' || echo 0; }
+pipeline 2024-10-01 "$M"/*.csv
+cat "$T/prank.err" >&2
+nc=$(count "$T/pc.csv"); nr=$(count "$T/pr.csv")
+[ $((nc + nr)) = 788 ] && pass || fail "2024 exports through rank: $nc + $nr, want 788"
+[ "$(mlr --icsv --ojson filter '$decision != "explore"' then count "$T/pc.csv" | grep -o '[0-9]*')" = 0 ] && pass || fail "a 2024 call not explored"
+[ "$nc" -ge 200 ] && pass || fail "2024: only $nc calls to explore"
+[ "$(codes "$T/pr.csv" CLOSED)" = 291 ] && pass || fail "2024: CLOSED $(codes "$T/pr.csv" CLOSED), want 291"
+[ "$(codes "$T/pr.csv" DEADLINE_TOO_CLOSE)" = 41 ] && pass || fail "2024: DEADLINE_TOO_CLOSE $(codes "$T/pr.csv" DEADLINE_TOO_CLOSE), want 41"
+[ "$(codes "$T/pr.csv" DEADLINE_PASSED)" = 3 ] && pass || fail "2024: DEADLINE_PASSED $(codes "$T/pr.csv" DEADLINE_PASSED), want 3 (two-stage topics past their first stage)"
+[ "$(codes "$T/pr.csv" NO_LOCAL_PARTNER)" = 0 ] && pass || fail "a call rejected for having no partners"
+[ "$(mlr --icsv --ojson filter '$days_left != "" && $days_left < 14' then count "$T/pc.csv" | grep -o '[0-9]*')" = 0 ] && pass || fail "a call with under 14 days explored"
+[ "$(mlr --icsv --onidx cut -f id "$T/pc.csv" | sort | uniq -d | wc -l)" = 0 ] && pass || fail "a topic twice among the candidates"
+mlr --icsv --ojson filter '$title =~ "(?i)robot" && $suggested_partners =~ "Odense Robotics"' then count "$T/pc.csv" | grep -q '"count": [1-9]' &&
+	pass || fail "no robotics call suggests Odense Robotics"
+pipeline 2026-08-10 "$FT/open.jsonl.gz"
+cat "$T/prank.err" >&2
+nc=$(count "$T/pc.csv"); nr=$(count "$T/pr.csv")
+[ $((nc + nr)) = 629 ] && pass || fail "the snapshot through rank: $nc + $nr, want 629"
+[ "$(codes "$T/pr.csv" CLOSED)" = 4 ] && pass || fail "snapshot: CLOSED $(codes "$T/pr.csv" CLOSED), want 4"
+[ "$(codes "$T/pr.csv" DEADLINE_TOO_CLOSE)" = 2 ] && pass || fail "snapshot: DEADLINE_TOO_CLOSE $(codes "$T/pr.csv" DEADLINE_TOO_CLOSE), want 2"
+[ "$nc" -ge 500 ] && pass || fail "2026-08-10: only $nc calls to explore"
+grep -q ',CALL_FORTHCOMING' "$T/pc.csv" && pass || fail "no Forthcoming call flagged in the snapshot"
+
 # Ten snapshots end to end (gzip members joined with cat): ten times the
 # records, memory flat.
 for i in 1 2 3 4 5 6 7 8 9 10; do cat "$FT/open.jsonl.gz"; done >"$T/ten.gz"

@@ -41,9 +41,21 @@ contains "$T/err" "/dev/null: empty: no header row" "an empty OLD"
 expect_status 3 euprio-changes "$T/night1.csv" "$T/nothing.csv"
 [ ! -s "$T/out" ] && pass || fail "a missing NEW wrote output"
 
-# The first night.
+# A call (SDEO-2025-071, a listing of type Call: explore) whose deadline
+# comes within 30 days is told as a call's, not as any deadline_soon.
+mlr --icsv --ocsv put 'if ($id == "SDEO-2025-071") { $deadline = "2025-03-25" }' "$T/scored.csv" >"$T/scored3.csv"
+euprio-rank --today 2025-03-01 -r /dev/null "$T/scored3.csv" >"$T/night3.csv" 2>/dev/null || true
+expect_status 0 euprio-changes "$T/night1.csv" "$T/night3.csv"
+contains "$T/out" "call_deadline_soon,SDEO-2025-071,Øresund-samarbejde om grøn mobilitet,explore,explore," "a call's deadline come near"
+contains "$T/out" ",213,24,2025-03-25" "with the days before and after and the deadline"
+grep -q '^deadline_soon,SDEO-2025-071' "$T/out" && fail "told also as deadline_soon" || pass
+
+# The first night: every candidate new, the calls as new calls.
 expect_status 0 euprio-changes --first-run "$T/night1.csv"
-[ "$(grep -c '^new,' "$T/out")" = "$(mlr --icsv --ojson count "$T/night1.csv" | grep -o '[0-9][0-9]*')" ] && pass ||
+ncalls=$(mlr --icsv --ojson filter '$decision == "explore"' then count "$T/night1.csv" | grep -o '[0-9][0-9]*')
+[ "$ncalls" -ge 3 ] && pass || fail "the samples have SDEO calls to explore: $ncalls"
+[ "$(grep -c '^new_call,' "$T/out")" = "$ncalls" ] && pass || fail "--first-run: every call a new call"
+[ "$(grep -c -E '^new(_call)?,' "$T/out")" = "$(mlr --icsv --ojson count "$T/night1.csv" | grep -o '[0-9][0-9]*')" ] && pass ||
 	fail "--first-run: every candidate new"
 expect_status 2 euprio-changes --first-run "$T/night1.csv" "$T/night2.csv"
 contains "$T/err" "--first-run takes NEW only" "--first-run with OLD"

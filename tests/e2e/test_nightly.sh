@@ -302,6 +302,65 @@ expect_status 3 euprio-nightly -i "$T/odd" -o "$T/o-odd" --today 2025-03-02
 contains "$T/o-odd/log/euprio-2025-03-02.log" "cannot read the listing folder" "a listings 'folder' that is a file"
 modes "$T/o-odd" "after status 3"
 
+# ---- #21: the portal's calls in IN/calls (any name, any form euprio-calls
+# reads) join the stream after the listings; IN/cordis (CORDIS participant
+# files) names the calls' Funen partners.  Every record once; the calls on
+# their own sheet; new calls and a call's deadline come near in the changes.
+mkdir -p "$T/wc/applications" "$T/wc/listings" "$T/wc/calls" "$T/wc/cordis"
+cp "$SAMPLES"/applications-*.xml "$T/wc/applications/"
+cp "$SAMPLES/sdeo-2025-w09.csv" "$T/wc/listings/"
+cp "$SAMPLES/ft-topics.json" "$T/wc/calls/portal snapshot 2026.json"
+printf '%s\n' 'identifier,title,action_type,start_date,deadline,budget_max,description' \
+	'HORIZON-CL4-2026-TWIN-01-07,Collaborative robots for manufacturing SMEs,HORIZON-IA,2026-01-10T00:00:00,2026-09-15T17:00:00,4000000,Cobots and robots in small factories: research and pilots.' \
+	>"$T/wc/calls/-uge 9 eksport.csv"
+H='"projectID";"projectAcronym";"organisationID";"vatNumber";"name";"shortName";"SME";"activityType";"street";"postCode";"city";"country";"nutsCode";"geolocation";"organizationURL";"contactForm";"contentUpdateDate";"rcn";"order";"role";"ecContribution";"netEcContribution";"totalCost";"endOfParticipation";"active"'
+row() { printf '"%s";"%s";"";"%s";"%s";"";"false";"%s";"";"%s";"%s";"%s";"";"";"";"";"";"";"1";"%s";"1000";"1000";"0";"false";""\n' "$@"; }
+{ echo "$H"
+  row 101000001 ROBOFAB DK29283958 "SYDDANSK UNIVERSITET" HES 5230 "Odense M" DK coordinator
+  row 101000001 ROBOFAB "" "Tampere University" HES 33100 Tampere FI participant
+  row 101000002 HOMECARE DK29283958 "SYDDANSK UNIVERSITET" HES 5230 "Odense M" DK participant
+  row 101000002 HOMECARE "" "ODENSE KOMMUNE" PUB 5000 "Odense C" DK participant
+  row 101000002 HOMECARE "" "Blue Ocean Robotics ApS" PRC 5230 "Odense M" DK participant
+} >"$T/wc/cordis/organization fyn.csv"
+expect_status 1 euprio-nightly -i "$T/wc" -o "$T/o-wc" --today 2026-03-01
+consistent "$T/o-wc" "a night with calls" --tidy
+W="$T/o-wc/days/2026-03-01"
+L="$T/o-wc/log/euprio-2026-03-01.log"
+for c in HORIZON-CL4-2026-TWIN-01-07 HORIZON-CL5-2027-02-D4-07 LIFE-2027-CET-ENERPOV ERASMUS-EDU-2027-PI-ALL-INNO; do
+	grep -q "^[0-9]*,explore,.*,$c,[^,]*$" "$W/candidates-2026-03-01.csv" && pass || fail "call $c not explored"
+done
+contains "$L" "call: $T/wc/calls/-uge 9 eksport.csv" "the call files logged, odd names whole"
+contains "$L" "CORDIS: $T/wc/cordis/organization fyn.csv" "the CORDIS file logged"
+contains "$L" "stage calls: exit 0" "calls stage status logged"
+contains "$L" "stage cordis: exit" "CORDIS stage status logged"
+contains "$L" "2 CORDIS projects, 2 Funen organisations" "rank read the CORDIS projects"
+contains "$W/candidates-2026-03-01.csv" "mulige lokale partnere: Universal Robots (collaborative robot" "a call's suggested partners"
+contains "$W/candidates-2026-03-01.csv" "fynske deltagere i Horizon Europe-projekter: Syddansk Universitet (2), Blue Ocean Robotics (1)" "Funen participants of CORDIS projects, the municipality left out"
+# Conservation: applications + listings + calls in, candidates + rejects out.
+apps_in=$(euprio-apps "$T"/wc/applications/*.xml 2>/dev/null | mlr --icsv --ojson count | grep -o '[0-9]*')
+list_in=$(euprio-sdeo "$T/wc/listings/sdeo-2025-w09.csv" 2>/dev/null | mlr --icsv --ojson count | grep -o '[0-9]*')
+out_n=$(ids "$W/candidates-2026-03-01.csv" "$W/rejected-2026-03-01.csv" | wc -l)
+[ "$out_n" -eq $((apps_in + list_in + 4 - 1)) ] && pass || fail "with calls: $apps_in + $list_in + 4 calls - 1 joined in, $out_n out"
+# Four from the portal and SDEO-2025-060, a listing of type Call.
+[ "$(grep -c '^new_call,' "$W/changes-2026-03-01.csv")" = 5 ] && pass || fail "the first night: five new calls"
+if python3 "$EUPRIO_SRC/tests/e2e/check_xlsx.py" "$W/candidates-2026-03-01.xlsx" "$CONFIG" "$W/candidates-2026-03-01.csv" \
+	--rejects "$W/rejected-2026-03-01.csv" --changes "$W/changes-2026-03-01.csv" 2>"$T/check.err"; then pass; else
+	fail "the night's workbook with its calls sheet: $(head -c 1000 "$T/check.err")"; fi
+expect_status 0 euprio-nightly -n -i "$T/wc" -o "$T/o-wc"
+contains "$T/err" "3 application file(s), 1 listing file(s), 2 call file(s), 1 CORDIS file(s)" "the dry run counts calls and CORDIS"
+# The next night, three weeks before the CSV call's deadline, with a call
+# more and a call file that cannot be read.
+sed 's/LIFE-2027-CET-ENERPOV/LIFE-2027-CET-ENERPOV-02/' "$SAMPLES/ft-topics.json" >"$T/wc/calls/more.json"
+mkdir "$T/wc/calls/folder.json"
+expect_status 3 euprio-nightly -i "$T/wc" -o "$T/o-wc" --today 2026-08-25
+C2="$T/o-wc/changes-2026-08-25.csv"
+contains "$C2" "call_deadline_soon,HORIZON-CL4-2026-TWIN-01-07,Collaborative robots for manufacturing SMEs,explore,explore," "a call's deadline come near"
+contains "$C2" "new_call,LIFE-2027-CET-ENERPOV-02," "a new call"
+contains "$T/o-wc/log/euprio-2026-08-25.log" "folder.json: not a regular file; the night goes on without it" "an unreadable call file"
+contains "$T/o-wc/rejected-2026-08-25.csv" "DUPLICATE" "the other topics of more.json are repeats"
+consistent "$T/o-wc" "the second night with calls" --tidy
+rm -rf "$T/wc/calls/folder.json"
+
 # ---- 2: a configuration fault: 2, nothing published, the faults on stderr,
 # a log and a row (the run held the lock).
 mkdir "$T/badcfg" && cp -r "$CONFIG"/* "$T/badcfg/"

@@ -18,9 +18,12 @@ trials=${EUPRIO_FAULT_TRIALS:-30}
 seed=${EUPRIO_FAULT_SEED:-$(date +%s)}
 echo "fault trials: $trials, seed $seed"
 
-mkdir -p "$T/in/applications" "$T/in/listings"
+mkdir -p "$T/in/applications" "$T/in/listings" "$T/in/calls" "$T/in/cordis"
 cp "$SAMPLES"/applications-*.xml "$SAMPLES"/cordis-project.xml "$T/in/applications/"
 cp "$SAMPLES"/sdeo-2025-w09.csv "$SAMPLES"/sdeo-2025-w10-cp1252.tsv "$T/in/listings/"
+# The calls and CORDIS stages run first: a signal may land in them too.
+cp "$SAMPLES/ft-topics.json" "$T/in/calls/"
+cp "$SAMPLES/sdeo-2025-w09.csv" "$T/in/cordis/projects.csv"
 
 running() { ps -o stat=,pid=,args= -s "$1" | grep -v '^Z' || true; }
 modes() {
@@ -194,6 +197,14 @@ ln -s "$T/elsewhere/real.xml" "$O/applications/link to real.xml"
 cp "$SAMPLES/sdeo-2025-w09.csv" "$O/listings/-uge 9 \$(touch pwned).csv"
 cp "$SAMPLES/sdeo-2025-w10-cp1252.tsv" "$O/listings/uge${nl}10.tsv"
 cp "$SAMPLES/sdeo-2025-w09.csv" "$O/listings/*.csv"
+# Calls under odd names: any name is a calls file, each read once.
+mkdir -p "$O/calls"
+k=0
+for name in "-n" "say \"hi\"" "new${nl}line" '$(touch pwned).json.gz' '*'; do
+	k=$((k + 1))
+	sed "s/HORIZON-CL5-2027-02-D4-07/HORIZON-CL5-2027-02-D4-0$k/; s/LIFE-2027-CET-ENERPOV/LIFE-2027-CET-ENERPOV-$k/; s/ERASMUS-EDU-2027-PI-ALL-INNO/ERASMUS-EDU-2027-PI-ALL-INNO-$k/" \
+		"$SAMPLES/ft-topics.json" >"$O/calls/$name"
+done
 st=0; (cd "$T" && euprio-nightly -i "${O#"$T/"}" -o "-odd out * 'q'" --today 2025-03-01 >"$T/out" 2>"$T/err") || st=$?
 [ "$st" = 1 ] && pass || fail "odd names: exit $st: $(cat "$T/err")"
 OO="$T/-odd out * 'q'"
@@ -204,6 +215,9 @@ print("\n".join(sorted(i for i in ids if i.startswith("ODD-"))))' \
 sort "$T/read.ids" >"$T/want.ids"
 same "$T/got.ids" "$T/want.ids" "odd names: every application file read exactly once"
 [ "$(grep -c '^listing: ' "$OO/log/euprio-2025-03-01.log")" -eq 3 ] && pass || fail "odd names: not three listings"
+[ "$(grep -c '^call: ' "$OO/log/euprio-2025-03-01.log")" -eq 5 ] && pass || fail "odd names: not five call files"
+[ "$(grep -c -E '^[0-9]+,explore,.*,(HORIZON-CL5-2027-02-D4-0|LIFE-2027-CET-ENERPOV-|ERASMUS-EDU-2027-PI-ALL-INNO-)[1-5],' "$OO/candidates-2025-03-01.csv")" -eq 15 ] &&
+	pass || fail "odd names: not the 15 calls of the five files explored"
 contains "$OO/log/euprio-2025-03-01.log" "/applications/new?line.xml" "a line break in a name is shown as ?"
 grep -q '^line.xml$' "$OO/log/euprio-2025-03-01.log" && fail "a line break in a name broke a line of the log" || pass
 grep -a -q 'invalid UTF-8 in field' "$OO/rejected-2025-03-01.csv" && pass || fail "the record from a name that is not UTF-8 was lost"

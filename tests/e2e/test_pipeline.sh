@@ -41,6 +41,15 @@ contains "$T/cand3.csv" "deadline in 52 days" "English reasons"
 head -1 "$T/cand3.csv" | grep -q ',knowledge_points,reputation_points,score,' && pass || fail "--all-columns keeps the stream"
 
 
+# The portal's calls through local, goals and rank's call track, with the
+# samples' applications and listings as CORDIS-like projects (their
+# partners): the golden file is what a coordinator reads of them.
+euprio-apps applications-*.xml 2>/dev/null | euprio-sdeo --append sdeo-2025-w09.csv 2>/dev/null >"$T/projects.csv" || true
+euprio-calls --today 2026-11-01 ft-topics.json 2>/dev/null | euprio-local 2>/dev/null | euprio-goals 2>/dev/null |
+	euprio-rank --today 2026-11-01 --cordis "$T/projects.csv" --rejects "$T/crej.csv" >"$T/calls.csv" 2>"$T/crank.err" || true
+golden pipeline-calls.csv "$T/calls.csv"
+contains "$T/crank.err" "3 candidates, 0 rejected" "the three sample calls explored"
+
 # Re-running a stage replaces its columns instead of adding more.
 euprio-apps applications-bsf.xml 2>/dev/null | euprio-local | euprio-goals >"$T/once.csv"
 euprio-local "$T/once.csv" | euprio-goals >"$T/twice.csv"

@@ -14,9 +14,11 @@ head -n 1 "$T/cand.csv" >"$T/empty.csv"
 euprio-changes "$T/empty.csv" "$T/cand.csv" >"$T/chg.csv"
 n=$(python3 -c 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))))' "$T/cand.csv")
 [ "$n" -ge 5 ] && pass || fail "the samples gave only $n candidates"
+nc=$(grep -c ',explore,' "$T/cand.csv")
+[ "$nc" -ge 3 ] && pass || fail "the samples' SDEO calls: only $nc to explore"
 
 expect_status 0 euprio-xlsx -o "$T/book.xlsx" -r "$T/rej.csv" --changes "$T/chg.csv" -t 2025-03-01 "$T/cand.csv"
-contains "$T/err" "euprio-xlsx: $T/book.xlsx: $n candidates, 5 rejected (0 unreadable rows), $n changes" "summary line"
+contains "$T/err" "euprio-xlsx: $T/book.xlsx: $((n - nc)) candidates, $nc calls, 5 rejected (0 unreadable rows), $n changes" "summary line"
 check "$T/book.xlsx" "$CONFIG" "$T/cand.csv" --rejects "$T/rej.csv" --changes "$T/chg.csv"
 # English, from standard input, without the optional sheets.
 expect_status 0 euprio-xlsx -o "$T/en.xlsx" --lang en -t 2025-03-01 <"$T/cand.csv"
@@ -29,6 +31,24 @@ if python3 "$EUPRIO_SRC/tests/e2e/check_xlsx.py" "$T/en.xlsx" "$CONFIG" "$T/cand
 sed '2d' "$T/cand.csv" >"$T/fewer.csv"
 if python3 "$EUPRIO_SRC/tests/e2e/check_xlsx.py" "$T/en.xlsx" "$CONFIG" "$T/fewer.csv" --lang en 2>/dev/null; then
 	fail "checker accepted a workbook of other candidates"; else pass; fi
+
+# The calls (rank's explore) are on Indkaldelser, second, and not on
+# Kandidater; the checker fails a workbook that put them elsewhere.  A
+# layout without calls rows (a workbook.csv from before the sheet) keeps
+# them on Kandidater.
+python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); sys.stdout.buffer.write(z.read("xl/workbook.xml") + z.read("xl/worksheets/sheet1.xml") + b"\n@@\n" + z.read("xl/worksheets/sheet2.xml"))' \
+	"$T/book.xlsx" >"$T/calls.xml"
+contains "$T/calls.xml" 'name="Indkaldelser" sheetId="2"' "calls sheet second"
+[ "$(sed -n '/^@@$/,$p' "$T/calls.xml" | grep -o '>udforsk<' | wc -l)" = 0 ] && pass || fail "calls sheet shows its decision"
+sed -n '1,/^@@$/p' "$T/calls.xml" | grep -q '>Øresund-samarbejde om grøn mobilitet<' && fail "a call on Kandidater" || pass
+sed -n '/^@@$/,$p' "$T/calls.xml" | grep -q '>Øresund-samarbejde om grøn mobilitet<' && pass || fail "the SDEO call not on Indkaldelser"
+mkdir -p "$T/nocalls" && cp "$CONFIG"/*.csv "$T/nocalls/" && cp -r "$CONFIG/profiles" "$CONFIG/listings" "$T/nocalls/"
+sed -i '/^calls,/d' "$T/nocalls/workbook.csv"
+if python3 "$EUPRIO_SRC/tests/e2e/check_xlsx.py" "$T/book.xlsx" "$T/nocalls" "$T/cand.csv" --rejects "$T/rej.csv" --changes "$T/chg.csv" 2>/dev/null; then
+	fail "checker accepted calls off the candidates sheet for a layout without calls"; else pass; fi
+expect_status 0 euprio-xlsx -c "$T/nocalls" -o "$T/nocalls.xlsx" -r "$T/rej.csv" -t 2025-03-01 "$T/cand.csv"
+check "$T/nocalls.xlsx" "$T/nocalls" "$T/cand.csv" --rejects "$T/rej.csv"
+contains "$T/err" "$n candidates, 0 calls" "without the sheet the calls are candidates"
 
 # Hostile cells: formulas stay text, control characters and CRs are
 # cleaned, a 40 000-character cell is cut under Excel's limit, odd numbers

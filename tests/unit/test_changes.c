@@ -338,10 +338,37 @@ static void test_staff_decisions(void **s)
 	free(said);
 }
 
+/* Calls (decision explore): one new tonight is new_call, with its
+ * deadline; one whose deadline came near is call_deadline_soon; a call
+ * that left is left, as any candidate. */
+static void test_calls(void **s)
+{
+	(void)s;
+	char *out, *said;
+	const char *o = put("calls-old.csv",
+		"rank,decision,score,title,deadline,days_left,local_tier,local_partners,flags,value_ratio,id\n"
+		"1,prioritise,73.3,Robotics for Healthy Ageing,2025-04-22,52,odense,Syddansk Universitet,,9.38,AHF-2025-003\n"
+		"2,explore,70.5,Collaborative robots,2025-04-02,32,none,,,,HORIZON-CL4-2025-TWIN-01-07\n"
+		"3,explore,60,Closing soon,2025-03-20,19,none,,,,LIFE-2025-GONE\n");
+	const char *n = put("calls-new.csv",
+		"rank,decision,score,title,deadline,days_left,local_tier,local_partners,flags,value_ratio,id\n"
+		"1,prioritise,73.3,Robotics for Healthy Ageing,2025-04-22,51,odense,Syddansk Universitet,,9.38,AHF-2025-003\n"
+		"2,explore,70.5,Collaborative robots,2025-04-02,31,none,,DEADLINE_SOON,,HORIZON-CL4-2025-TWIN-01-07\n"
+		"3,explore,66,Water for cities,2025-09-30,213,none,,,,HORIZON-MISS-2025-CIT-02\n");
+	assert_int_equal(changes(o, n, &out, &said), EU_EXIT_OK);
+	assert_string_equal(out, HEADER
+		"call_deadline_soon,HORIZON-CL4-2025-TWIN-01-07,Collaborative robots,explore,explore,70.5,70.5,2,2,32,31,2025-04-02\n"
+		"new_call,HORIZON-MISS-2025-CIT-02,Water for cities,,explore,,66,,3,,,2025-09-30\n"
+		"left,LIFE-2025-GONE,Closing soon,explore,,60,,3,,,,\n");
+	free(out);
+	free(said);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_changes_that_matter),
+		cmocka_unit_test(test_calls),
 		cmocka_unit_test(test_dialects),
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_missing_old),

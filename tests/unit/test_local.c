@@ -583,6 +583,102 @@ static void test_cordis_dk(void **s)
 	assert_true(local > 50);
 }
 
+/* Suggestions for a call: by the goals it serves and the words of an
+ * actor's themes it uses (title or keywords, or the summary at least
+ * body_hits times); best fit first, Odense before Funen, at most max. */
+static size_t suggest(const eu_local *T, const eu_suggest_opts *o, const char *goals, const char *head,
+		      const char *body, eu_suggestion *out)
+{
+	eu_buf h = EU_BUF_INIT, b = EU_BUF_INIT;
+	eu_fold(&h, head, strlen(head));
+	eu_fold(&b, body, strlen(body));
+	size_t n = eu_local_suggest(T, o, goals, strlen(goals), h.p ? h.p : "", h.len, b.p ? b.p : "", b.len, out);
+	eu_buf_free(&h);
+	eu_buf_free(&b);
+	return n;
+}
+
+static void test_themes(void **s)
+{
+	(void)s;
+	eu_suggest_opts o = {.per_goal = 1, .per_word = 1, .min_fit = 2, .min_words = 1, .body_hits = 2, .max = 3};
+	eu_suggestion out[4];
+
+	/* A robotics call: the robot makers and the cluster, which share G9
+	 * and use the words; robot* is a prefix (Robotics, robotteknologi). */
+	size_t n = suggest(L, &o, "G9;G6", "Collaborative robots for manufacturing SMEs", "", out);
+	assert_int_equal(n, 3);
+	assert_string_equal(eu_local_actor_name(L, out[0].actor), "Universal Robots");
+	assert_true(out[0].fit == 4);           /* G9, G6, collaborative robot*, manufacturing */
+	assert_int_equal(out[0].nwords, 2);
+	assert_string_equal(out[0].word[0], "collaborative robot");   /* as written, without the '*' */
+	assert_string_equal(eu_local_actor_name(L, out[1].actor), "Odense Robotics");
+	/* Danish words are folded as the registry's are: "Velfærdsteknologi". */
+	n = suggest(L, &o, "G3", "Velfærdsteknologi til ældre", "", out);
+	assert_true(n >= 1);
+	assert_string_equal(eu_local_actor_name(L, out[0].actor), "Syddansk Universitet");
+	/* A word once in a long summary is not a theme; twice it is. */
+	n = suggest(L, &o, "G8", "Energy for cities", "District heating is mentioned once.", out);
+	for (size_t i = 0; i < n; i++)
+		assert_string_not_equal(eu_local_actor_name(L, out[i].actor), "Fjernvarme Fyn");
+	n = suggest(L, &o, "G8", "Energy for cities", "District heating here. District heating there.", out);
+	assert_int_equal(n, 1);
+	assert_string_equal(eu_local_actor_name(L, out[0].actor), "Fjernvarme Fyn");
+	/* Goals alone suggest nobody: a word must be used. */
+	assert_int_equal(suggest(L, &o, "G1;G2;G3;G4;G5;G6;G7;G8;G9;G10", "A call", "", out), 0);
+	/* A whole word is not a part of one: "tram" is not "trampoline". */
+	assert_int_equal(suggest(L, &o, "G7;G8", "Trampoline parks", "", out), 0);
+	assert_int_equal(suggest(L, &o, "G7;G8", "A tram for the city", "", out), 1);
+	/* min_fit: one word without a shared goal is not enough; max caps. */
+	assert_int_equal(suggest(L, &o, "", "Light rail", "", out), 0);
+	o.max = 1;
+	assert_int_equal(suggest(L, &o, "G9;G6", "Collaborative robots for manufacturing SMEs", "", out), 1);
+	assert_string_equal(eu_local_actor_name(L, out[0].actor), "Universal Robots");
+	o.max = 0;
+	assert_int_equal(suggest(L, &o, "G9;G6", "Collaborative robots", "", out), 0);
+}
+
+/* Staff own the themes: a goal that is not in goals.csv and a word without
+ * letters are faults at their file:line:col; a registry without the theme
+ * columns loads and suggests nobody. */
+static void test_themes_faults(void **s)
+{
+	(void)s;
+	char dir[] = "/tmp/euprio-test-themes.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "cp %s/config/*.csv %s/ && sed -i '/^Odense Robotics,/s/,G9|G6,/,G9|G11,/; "
+		 "/^Universal Robots,/s/,cobot\\*|/,***|/' %s/local_actors.csv", SRCDIR, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	char *buf = NULL;
+	size_t len = 0;
+	eu_diag = open_memstream(&buf, &len);
+	eu_local *T = eu_local_load(dir, EU_LANG_EN);
+	fclose(eu_diag);
+	eu_diag = NULL;
+	assert_null(T);
+	assert_non_null(strstr(buf, "local_actors.csv:"));
+	assert_non_null(strstr(buf, "theme_goals: 'G11' is not a goal of goals.csv"));
+	assert_non_null(strstr(buf, "theme_words: '***' has no letters or digits"));
+	free(buf);
+	/* Without the columns: the registry of before. */
+	snprintf(cmd, sizeof cmd, "cp %s/config/local_actors.csv %s/ && python3 -c \"import csv,sys;"
+		 "r=[l for l in open(sys.argv[1],encoding='utf-8')];"
+		 "h=[l for l in r if not l.startswith('#')];"
+		 "rows=list(csv.reader(h));i=rows[0].index('theme_goals');"
+		 "w=csv.writer(open(sys.argv[1],'w',encoding='utf-8',newline=''),lineterminator='\\n');"
+		 "[w.writerow(x[:i]+x[i+2:]) for x in rows]\" %s/local_actors.csv", SRCDIR, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	T = eu_local_load(dir, EU_LANG_EN);
+	assert_non_null(T);
+	eu_suggest_opts o = {.per_goal = 1, .per_word = 1, .min_fit = 0, .min_words = 0, .max = 3};
+	eu_suggestion out[3];
+	assert_int_equal(suggest(T, &o, "G9", "Robots", "", out), 0);
+	eu_local_free(T);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +697,8 @@ int main(void)
 		cmocka_unit_test(test_danish_evidence),
 		cmocka_unit_test(test_postnord_towns),
 		cmocka_unit_test(test_cordis_dk),
+		cmocka_unit_test(test_themes),
+		cmocka_unit_test(test_themes_faults),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

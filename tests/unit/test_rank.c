@@ -15,12 +15,14 @@
 #include "euprio/stages/rank.h"
 #include "euprio/core/diag.h"
 #include "euprio/core/values.h"
+#include "euprio/stream/listcol.h"
 
 static const char *cols[] = {
 	"id", "status", "deadline", "programme", "call_id", "title", "summary", "keywords",
 	"goals", "goal_count", "goal_strength", "goal_evidence", "local_count", "local_tier",
 	"local_types", "twin_cities", "partners", "odense_role", "eu_grant_eur", "own_cost_eur",
 	"sdeo_id", "reject_reason", "start_date", "end_date", "warnings", "local_tier_counts", "acronym",
+	"source", "listing_type", "local_partners",
 };
 #define NC (sizeof cols / sizeof *cols)
 
@@ -606,6 +608,297 @@ static void test_no_text(void **s)
 	eu_rank_out_free(&o);
 }
 
+/* ---- the call track (docs/scoring.md, "Calls") ---- */
+
+/* An open call from the portal on 2025-03-01: no partners, no own cost. */
+static struct rec *call(void)
+{
+	struct rec *x = base();
+	set(x, "id", "HORIZON-CL4-2025-TWIN-01-07");
+	set(x, "source", "call");
+	set(x, "status", "Open");
+	set(x, "call_id", "HORIZON-CL4-2025-TWIN-01-07");
+	set(x, "deadline", "2025-05-30");              /* 90 days */
+	set(x, "title", "Collaborative robots for manufacturing SMEs");
+	set(x, "summary", "Research and pilots.");
+	set(x, "goals", "G9;G6");
+	set(x, "goal_count", "2");
+	set(x, "goal_strength", "G9:2;G6:1");
+	set(x, "goal_evidence", "G9: robots (title) | G6: smes (title)");
+	set(x, "local_count", "0");
+	set(x, "local_tier", "none");
+	set(x, "local_types", "");
+	set(x, "twin_cities", "");
+	set(x, "partners", "");
+	set(x, "odense_role", "");
+	set(x, "eu_grant_eur", "500000");
+	set(x, "own_cost_eur", "");
+	return x;
+}
+
+static int flagged(const eu_rank_out *o, const char *flag)
+{
+	return eu_list_has(o->flags.p ? o->flags.p : "", o->flags.len, flag, strlen(flag));
+}
+
+static void test_call_explore(void **s)
+{
+	(void)s;
+	eu_rank_out o = {0};
+	struct rec *x = call();
+	eval(R_da, x, &o);
+	/* No local partner gate: finding them is the point. */
+	assert_int_equal(o.decision, EU_DEC_EXPLORE);
+	assert_true(o.call);
+	assert_int_equal(o.subs, (1u << EU_NSUB) - 1);
+	/* value 35*2 + 5*3 = 85; knowledge research 25 + pilot 15 + Horizon
+	 * 30 + HORIZON id 10 = 80; time: 90 days is the 80-point band; budget
+	 * 500000 is half way on the log scale from 50000 to 5000000. */
+	assert_true(o.sub[EU_SUB_VALUE] == 85);
+	assert_true(o.sub[EU_SUB_KNOWLEDGE] == 80);
+	assert_true(o.sub[EU_SUB_TIME] == 80);
+	assert_true(o.sub[EU_SUB_BUDGET] == 50);
+	/* cooperation by the suggested partners: Universal Robots (business),
+	 * Odense Robotics (organisation), Teknologisk Institut (research),
+	 * all in Odense: 20*3 + 10*3 types + 30 + 20 business = 140 -> 100 */
+	assert_string_equal(o.suggested.p, "Universal Robots; Odense Robotics; Teknologisk Institut Odense");
+	assert_true(o.sub[EU_SUB_COOPERATION] == 100);
+	assert_true(o.sub[EU_SUB_PARTNERSHIPS] == 0);
+	assert_true(o.sub[EU_SUB_REPUTATION] == 20);    /* the flagship goal */
+	/* (30*85 + 15*80 + 10*50 + 20*80 + 10*100 + 5*0 + 10*20) / 100 = 70.5 */
+	assert_true(o.score == 70.5);
+	assert_false(o.has_ratio);                      /* no own cost: no ratio, no NO_COST_DATA */
+	assert_false(flagged(&o, "NO_COST_DATA"));
+	assert_non_null(strstr(o.reasons.p, "mulige lokale partnere: Universal Robots (collaborative robot, "
+				     "manufacturing), Odense Robotics (robot), Teknologisk Institut Odense (robot)"));
+	assert_non_null(strstr(o.reasons.p, "op til 500.000 EUR pr. projekt; frist om 90 dage"));
+	eval(R_en, x, &o);
+	assert_non_null(strstr(o.reasons.p, "possible local partners: Universal Robots"));
+	assert_non_null(strstr(o.reasons.p, "up to 500,000 EUR per project; deadline in 90 days"));
+
+	/* Bands, not a line: 89 days is 60 points, and so is 60; 59 is 40. */
+	set(x, "deadline", "2025-05-29");
+	eval(R_da, x, &o);
+	assert_true(o.sub[EU_SUB_TIME] == 60);
+	set(x, "deadline", "2025-04-30");
+	eval(R_da, x, &o);
+	assert_true(o.sub[EU_SUB_TIME] == 60);
+	set(x, "deadline", "2025-04-29");
+	eval(R_da, x, &o);
+	assert_true(o.sub[EU_SUB_TIME] == 40);
+	/* 20 days: explore, with too little time for points, and soon. */
+	set(x, "deadline", "2025-03-21");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_EXPLORE);
+	assert_true(o.sub[EU_SUB_TIME] == 0);
+	assert_true(flagged(&o, "DEADLINE_SOON"));
+	/* No deadline: time 50; no budget: 25 and said so. */
+	set(x, "deadline", "");
+	set(x, "eu_grant_eur", "");
+	eval(R_da, x, &o);
+	assert_true(o.sub[EU_SUB_TIME] == 50);
+	assert_true(o.sub[EU_SUB_BUDGET] == 25);
+	assert_true(flagged(&o, "NO_DEADLINE"));
+	assert_non_null(strstr(o.reasons.p, "budget pr. projekt ukendt; ingen frist"));
+	/* The budget scale's ends. */
+	set(x, "eu_grant_eur", "40000");
+	eval(R_da, x, &o);
+	assert_true(o.sub[EU_SUB_BUDGET] == 0);
+	set(x, "eu_grant_eur", "15000000");
+	eval(R_da, x, &o);
+	assert_true(o.sub[EU_SUB_BUDGET] == 100);
+	/* A call nothing in the registry fits is told so. */
+	x = call();
+	set(x, "title", "Quantum sensing");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_EXPLORE);
+	assert_string_equal(o.suggested.p ? o.suggested.p : "", "");
+	assert_true(o.sub[EU_SUB_COOPERATION] == 0);
+	assert_non_null(strstr(o.reasons.p, "ingen aktør i registret passer til indkaldelsen"));
+	eu_rank_out_free(&o);
+}
+
+static void test_call_gates(void **s)
+{
+	(void)s;
+	eu_rank_out o = {0};
+	struct rec *x = call();
+	set(x, "status", "Closed");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "CLOSED");
+	/* The portal's Open is the word of the export's day: a passed
+	 * deadline rejects whatever it says (and for Forthcoming too). */
+	x = call();
+	set(x, "deadline", "2025-02-28");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "DEADLINE_PASSED");
+	set(x, "status", "Forthcoming");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "DEADLINE_PASSED");
+	/* 13 days is too little to find partners (calls.min_days_left 14). */
+	x = call();
+	set(x, "deadline", "2025-03-14");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "DEADLINE_TOO_CLOSE");
+	assert_string_equal(o.reject_reason.p, "Fristen 2025-03-14 er om 13 dage: for kort tid til at finde partnere og "
+			    "skrive en ansøgning (mindst 14 dage)");
+	set(x, "deadline", "2025-03-15");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_EXPLORE);
+	/* No goal is still no goal; no text is NO_TEXT. */
+	x = call();
+	set(x, "goal_count", "0");
+	set(x, "goals", "");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "NO_GOAL");
+	set(x, "title", "");
+	set(x, "summary", "");
+	eval(R_da, x, &o);
+	assert_string_equal(o.reject_code, "NO_TEXT");
+	/* A Forthcoming call is explored: before it opens is when to prepare. */
+	x = call();
+	set(x, "status", "Forthcoming");
+	set(x, "start_date", "2025-04-10");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_EXPLORE);
+	assert_true(flagged(&o, "CALL_FORTHCOMING"));
+	assert_non_null(strstr(o.reasons.p, "åbner 2025-04-10; frist om 90 dage"));
+	set(x, "start_date", "");
+	eval(R_en, x, &o);
+	assert_non_null(strstr(o.reasons.p, "opens soon"));
+	eu_rank_out_free(&o);
+}
+
+/* Which records are calls: the portal's, and a listing of type Call
+ * standing alone; an application that has such a listing joined onto it is
+ * that application's project. */
+static void test_call_track_membership(void **s)
+{
+	(void)s;
+	eu_rank_out o = {0};
+	struct rec *x = base();
+	set(x, "source", "sdeo");
+	set(x, "listing_type", "Call");
+	set(x, "status", "Åben");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_EXPLORE);
+	/* Its own local partner is its partner (the listing names it); the
+	 * registry's suggestions are the others. */
+	assert_non_null(strstr(o.reasons.p, "1 lokal partner i Odense (forskning)"));
+	assert_true(o.sub[EU_SUB_COOPERATION] == 60);
+	set(x, "source", "application");
+	eval(R_da, x, &o);
+	assert_int_equal(o.decision, EU_DEC_PRIORITISE);
+	assert_false(o.call);
+	assert_int_equal(o.subs, (1u << EU_SUB_TIME) - 1);   /* the five principles only */
+	set(x, "source", "sdeo");
+	set(x, "listing_type", "Partnersøgning");
+	eval(R_da, x, &o);
+	assert_false(o.call);
+	/* A listing's local partner is not suggested again. */
+	x = call();
+	set(x, "source", "sdeo");
+	set(x, "listing_type", "call");
+	set(x, "local_count", "1");
+	set(x, "local_tier", "odense");
+	set(x, "local_types", "organisation");
+	set(x, "local_partners", "Odense Robotics");
+	eval(R_da, x, &o);
+	assert_string_equal(o.suggested.p, "Universal Robots; Teknologisk Institut Odense");
+	assert_non_null(strstr(o.reasons.p, "1 lokal partner i Odense (organisation); mulige lokale partnere: "
+				     "Universal Robots"));
+	eu_rank_out_free(&o);
+}
+
+static const char *tmpfile_with(const char *name, const char *text)
+{
+	static char path[256];
+	snprintf(path, sizeof path, "/tmp/euprio-test-rank-%ld-%s", (long)getpid(), name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* CORDIS: the Funen organisations of projects of the call's programme
+ * part (the topic id before its year: HORIZON-CL4), counted by project;
+ * without a topic (participants without their project table), by
+ * programme. */
+static void test_call_cordis(void **s)
+{
+	(void)s;
+	eu_rank *R = eu_rank_load(SRCDIR "/config", EU_LANG_DA);
+	assert_non_null(R);
+	const char *path = tmpfile_with("cordis.csv",
+		"id,source,programme,call_id,partners,reject_reason\n"
+		"HE-1,cordis,Horizon Europe,HORIZON-CL4-2021-TWIN-01-01,\"SYDDANSK UNIVERSITET\t29283958\tHES\tparticipant\t5230\tOdense M\tDK\n"
+		"Tampere University\t\tHES\tcoordinator\t\tTampere\tFI\",\n"
+		"HE-2,cordis,Horizon Europe,HORIZON-CL4-2022-HUMAN-02-01,\"SDU\t\t\tparticipant\t5230\tOdense M\tDK\n"
+		"Welfare Tech\t\tOTH\tparticipant\t5000\tOdense C\tDK\n"
+		"Odense Kommune\t\tPUB\tparticipant\t5000\tOdense C\tDK\",\n"
+		"HE-3,cordis,Horizon Europe,,\"Blue Ocean Robotics\t\tPRC\tparticipant\t5230\tOdense M\tDK\",\n"
+		"HE-4,cordis,Horizon Europe,HORIZON-CL5-2023-D3-01-01,\"Energi Fyn\t\tPRC\tparticipant\t\t\tDK\",ragged row\n");
+	assert_int_equal(eu_rank_cordis(R, path), 0);
+	eu_rank_bind(R, &S);
+	eu_rank_out o = {0};
+	struct rec *x = call();
+	eu_rank_eval(R, &x->r, today, &o);
+	/* SDU in two CL4 projects, Welfare Tech in one; the municipality never;
+	 * a project rejected upstream names nobody. */
+	assert_non_null(strstr(o.reasons.p, "fynske deltagere i HORIZON-CL4-projekter: Syddansk Universitet (2), "
+				     "Welfare Tech (1); "));
+	/* Another part: the programme as a whole, Blue Ocean Robotics too. */
+	set(x, "call_id", "HORIZON-CL6-2025-FARM2FORK-01-01");
+	eu_rank_eval(R, &x->r, today, &o);
+	assert_non_null(strstr(o.reasons.p, "fynske deltagere i Horizon Europe-projekter: Syddansk Universitet (2), "
+				     "Blue Ocean Robotics (1), Welfare Tech (1); "));
+	/* A programme no project was in: nothing said. */
+	set(x, "programme", "LIFE");
+	eu_rank_eval(R, &x->r, today, &o);
+	assert_null(strstr(o.reasons.p, "fynske"));
+	eu_rank_out_free(&o);
+	/* A file that is not a stream of projects with partners stops. */
+	path = tmpfile_with("nocordis.csv", "projectID;name\n1;SDU\n");
+	assert_int_equal(eu_rank_cordis(R, path), EU_EXIT_USAGE);
+	unlink(path);
+	unlink(tmpfile_with("cordis.csv", ""));
+	eu_rank_free(R);
+}
+
+/* Staff who pursue a call are already on it: too little time does not
+ * reject it, a passed deadline still does; a declined call is DECLINED. */
+static void test_call_staff(void **s)
+{
+	(void)s;
+	eu_rank *R = eu_rank_load(SRCDIR "/config", EU_LANG_DA);
+	assert_non_null(R);
+	const char *table = tmpfile_with("decisions.csv", "id,decision,until,note,by\n"
+					 "HORIZON-CL4-2025-TWIN-01-07,pursue,,Vi skriver allerede,AB\n"
+					 "LIFE-2025-NO,decline,,Ikke vores,CD\n");
+	assert_int_equal(eu_rank_decisions(R, table, NULL, today), 0);
+	eu_rank_bind(R, &S);
+	eu_rank_out o = {0};
+	struct rec *x = call();
+	set(x, "deadline", "2025-03-11");               /* 10 days */
+	eu_rank_eval(R, &x->r, today, &o);
+	assert_int_equal(o.decision, EU_DEC_EXPLORE);
+	assert_true(flagged(&o, "STAFF_PURSUE"));
+	assert_true(flagged(&o, "DEADLINE_SOON"));
+	set(x, "deadline", "2025-02-27");
+	eu_rank_eval(R, &x->r, today, &o);
+	assert_string_equal(o.reject_code, "DEADLINE_PASSED");
+	assert_non_null(strstr(o.reject_reason.p, "selvom personalet forfølger den"));
+	x = call();
+	set(x, "id", "LIFE-2025-NO");
+	eu_rank_eval(R, &x->r, today, &o);
+	assert_string_equal(o.reject_code, "DECLINED");
+	assert_string_equal(o.reject_reason.p, "Ikke vores");
+	eu_rank_out_free(&o);
+	unlink(table);
+	eu_rank_free(R);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +916,11 @@ int main(void)
 		cmocka_unit_test(test_missing_stage_refused),
 		cmocka_unit_test(test_rejects_show_partners),
 		cmocka_unit_test(test_no_text),
+		cmocka_unit_test(test_call_explore),
+		cmocka_unit_test(test_call_gates),
+		cmocka_unit_test(test_call_track_membership),
+		cmocka_unit_test(test_call_cordis),
+		cmocka_unit_test(test_call_staff),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

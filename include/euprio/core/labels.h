@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include "euprio/core/buf.h"
+#include "euprio/core/strmap.h"
 
 /* The languages the labels come in; "da" and "en" are labels.csv's columns. */
 enum eu_lang { EU_LANG_DA = 0, EU_LANG_EN = 1 };
@@ -15,6 +16,7 @@ typedef struct eu_labels {
 	char **key, **text;
 	size_t n;
 	char *path;
+	eu_strmap index;     /* key -> its first row + 1: a reason is several look-ups per record */
 } eu_labels;
 
 /* Loads labels.csv from dir in "da" or "en".  Every key in need

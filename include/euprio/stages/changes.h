@@ -15,8 +15,10 @@
  * rejects (euprio-rank -r): a candidate that left because staff declined
  * it (DECLINED) is not told; one back from a decline is told as back, with
  * what brought it back; one staff watch (STAFF_WATCH) has every other
- * column that changed told as watched, the column in detail.  Returns the
- * eu_exit status. */
+ * column that changed told as watched, the column in detail.  A call
+ * (decision explore) new tonight is new_call, its deadline in detail; one
+ * whose deadline came near (DEADLINE_SOON) is call_deadline_soon.  Returns
+ * the eu_exit status. */
 int eu_changes_run(const char *old_path, const char *new_path, const char *rejects_path, eu_writer *w);
 
 #endif

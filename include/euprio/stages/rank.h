@@ -25,6 +25,15 @@ void eu_rank_free(eu_rank *R);
  * at the end of the run, which also replaces the memory file. */
 int eu_rank_decisions(eu_rank *R, const char *path, const char *memory, long today);
 
+/* The Funen organisations that took part in EU projects, for a call's
+ * reasons (docs/scoring.md, "Calls"): a record stream of CORDIS projects
+ * with their partners (euprio-sdeo's output), each partner judged by the
+ * local registry, counted per programme part (the topic id's prefix, from
+ * the project table's topics) and per programme.  Returns the eu_exit
+ * status of reading it: EU_EXIT_USAGE for a stream that has no partners
+ * column (after a message). */
+int eu_rank_cordis(eu_rank *R, const char *path);
+
 /* Resolves the columns rank reads in a stream (absent ones read as ""). */
 void eu_rank_bind(eu_rank *R, const eu_stream *s);
 /* After eu_rank_bind: the number of stages whose columns rank relies on
@@ -33,8 +42,10 @@ void eu_rank_bind(eu_rank *R, const eu_stream *s);
 int eu_rank_missing_stages(const eu_rank *R);
 
 
+/* The sub-scores: the five principles, and the call track's time to the
+ * deadline and budget per grant (docs/scoring.md, "Calls"). */
 enum { EU_SUB_VALUE, EU_SUB_KNOWLEDGE, EU_SUB_COOPERATION, EU_SUB_PARTNERSHIPS,
-       EU_SUB_REPUTATION, EU_NSUB };
+       EU_SUB_REPUTATION, EU_SUB_TIME, EU_SUB_BUDGET, EU_NSUB };
 extern const char *const eu_sub_names[EU_NSUB];
 
 typedef struct eu_rank_out {
@@ -42,7 +53,10 @@ typedef struct eu_rank_out {
 	const char *reject_code;     /* when decision is EU_DEC_REJECT */
 	eu_buf reject_reason;
 	double sub[EU_NSUB];
+	unsigned subs;               /* bit k: sub-score k belongs to the record's track */
 	double score;                /* 0-100, one decimal */
+	int call;                    /* on the call track */
+	eu_buf suggested;            /* a call's suggested local partners, "; " names */
 	int has_ratio;
 	double value_ratio;
 	int has_deadline;

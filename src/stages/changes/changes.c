@@ -1,7 +1,8 @@
 /* What changed between two nights' candidates — new ones, ones that left,
  * changed decisions or scores, and the changes of flags and partners that
  * matter (below cost or covering it again, a deadline near or no longer
- * readable, a local partner lost or gained) — the first thing a
+ * readable, a local partner lost or gained); for calls (decision explore)
+ * a new call and a call whose deadline came near — the first thing a
  * coordinator reads in the morning.  The staff's decisions (euprio-rank
  * --decisions) change what is news: a record staff declined is not told
  * as left (tonight's rejects say DECLINED) but is told when it is back; a
@@ -274,6 +275,12 @@ static size_t names_count(const char *s)
 	return k;
 }
 
+/* A call: euprio-rank's call track decides explore and nothing else. */
+static int is_call(const char *const nv[NK])
+{
+	return eu_decision_parse(nv[K_DECISION], strlen(nv[K_DECISION])) == EU_DEC_EXPLORE;
+}
+
 /* The rows for one candidate in both files. */
 static void compare(struct out *o, const char *const nv[NK], const char *const ov[NK], const int cmp[NK])
 {
@@ -282,12 +289,15 @@ static void compare(struct out *o, const char *const nv[NK], const char *const o
 	else if (!same_number(ov[K_SCORE], nv[K_SCORE]))
 		row(o, EU_CHANGE_SCORE, nv, ov, NULL, NULL, NULL);
 	if (cmp[K_FLAGS]) {
-		int was = has_flag(ov[K_FLAGS], "VALUE_BELOW_COST"), is = has_flag(nv[K_FLAGS], "VALUE_BELOW_COST");
+		int was = has_flag(ov[K_FLAGS], EU_FLAG_VALUE_BELOW_COST), is = has_flag(nv[K_FLAGS], EU_FLAG_VALUE_BELOW_COST);
 		if (is != was)
 			row(o, is ? EU_CHANGE_BELOW_COST : EU_CHANGE_COST_COVERED, nv, ov, ov[K_RATIO], nv[K_RATIO], NULL);
-		if (has_flag(nv[K_FLAGS], "DEADLINE_SOON") && !has_flag(ov[K_FLAGS], "DEADLINE_SOON"))
-			row(o, EU_CHANGE_DEADLINE_SOON, nv, ov, ov[K_DAYS], nv[K_DAYS], nv[K_DEADLINE]);
-		if (has_flag(nv[K_FLAGS], "DEADLINE_UNREADABLE") && !has_flag(ov[K_FLAGS], "DEADLINE_UNREADABLE"))
+		/* A call whose deadline came near is news of its own: time to
+		 * decide whether to go. */
+		if (has_flag(nv[K_FLAGS], EU_FLAG_DEADLINE_SOON) && !has_flag(ov[K_FLAGS], EU_FLAG_DEADLINE_SOON))
+			row(o, is_call(nv) ? EU_CHANGE_CALL_DEADLINE_SOON : EU_CHANGE_DEADLINE_SOON, nv, ov, ov[K_DAYS],
+			    nv[K_DAYS], nv[K_DEADLINE]);
+		if (has_flag(nv[K_FLAGS], EU_FLAG_DEADLINE_UNREADABLE) && !has_flag(ov[K_FLAGS], EU_FLAG_DEADLINE_UNREADABLE))
 			row(o, EU_CHANGE_DEADLINE_UNREADABLE, nv, ov, NULL, NULL, NULL);
 	}
 	if (cmp[K_LOCAL]) {
@@ -527,8 +537,8 @@ int eu_changes_run(const char *old_path, const char *new_path, const char *rejec
 			/* Back from a decline: told once, the night it returns. */
 			int back = is_back(nv[K_FLAGS]) && (!p || !is_back(p->v[K_FLAGS]));
 			if (!p) {
-				row(&o, back ? EU_CHANGE_BACK : EU_CHANGE_NEW, nv, NULL, NULL, NULL,
-				    back ? back_detail(&o, nv) : NULL);
+				row(&o, back ? EU_CHANGE_BACK : is_call(nv) ? EU_CHANGE_NEW_CALL : EU_CHANGE_NEW, nv, NULL,
+				    NULL, NULL, back ? back_detail(&o, nv) : is_call(nv) ? nv[K_DEADLINE] : NULL);
 				continue;
 			}
 			p->seen = 1;

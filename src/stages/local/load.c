@@ -1,5 +1,7 @@
 /* euprio-local's policy: who the municipality is (municipality.csv), the
- * registry of known actors (local_actors.csv), the Funen postcodes
+ * registry of known actors (local_actors.csv, with the themes staff keep
+ * for each: themes.c), the goals those themes may name (goals.csv), the
+ * Funen postcodes
  * (postcodes.csv), towns, municipalities and regions (places.csv), the
  * names that mislead (place_exceptions.csv), twin cities, countries and the
  * evidence's words (labels.csv).  Every fault is file:line:col, and every
@@ -223,7 +225,8 @@ static int load_actors(eu_local *L, const char *dir)
 	}
 	long cn = eu_table_col(&t, "name"), ca = eu_table_col(&t, "aliases"),
 	     ci = eu_table_col(&t, "ids"), cty = eu_table_col(&t, "type"),
-	     cti = eu_table_col(&t, "tier"), cnl = eu_table_col(&t, "not_local_postcodes");
+	     cti = eu_table_col(&t, "tier"), cnl = eu_table_col(&t, "not_local_postcodes"),
+	     ctg = eu_table_col(&t, "theme_goals"), ctw = eu_table_col(&t, "theme_words");
 	L->actors = eu_xcalloc(t.nrows + 1, sizeof *L->actors);
 	for (size_t r = 0; r < t.nrows; r++) {
 		struct actor *a = &L->actors[L->nactors++];
@@ -261,9 +264,30 @@ static int load_actors(eu_local *L, const char *dir)
 		free(list);
 		rc |= load_actor_ids(a, &t, r, ci);
 		rc |= load_not_local(a, &t, r, cnl);
+		/* Optional columns, so a registry from before the themes loads:
+		 * its actors are then suggested for no call. */
+		rc |= local_load_themes(a, &t, r, ctg, ctw, L->goal_ids, L->ngoal_ids);
 	}
 	eu_table_free(&t);
 	return rc;
+}
+
+/* The goals' ids, which an actor's theme_goals must name. */
+static int load_goal_ids(eu_local *L, const char *dir)
+{
+	static const char *const req[] = {"id", NULL};
+	eu_table t;
+
+	if (eu_table_load(&t, dir, "goals.csv", req) < 0) {
+		eu_table_free(&t);
+		return -1;
+	}
+	long ci = eu_table_col(&t, "id");
+	L->goal_ids = eu_xcalloc(t.nrows + 1, sizeof *L->goal_ids);
+	for (size_t r = 0; r < t.nrows; r++)
+		L->goal_ids[L->ngoal_ids++] = eu_xstrdup(eu_table_get(&t, r, ci));
+	eu_table_free(&t);
+	return 0;
 }
 
 /* funen_postcodes: the range of Danish postcodes on Funen, "5000-5999". */
@@ -400,6 +424,7 @@ eu_local *eu_local_load(const char *dir, enum eu_lang lang)
 	int rc = 0;
 
 	rc |= load_self(L, dir);
+	rc |= load_goal_ids(L, dir);
 	rc |= load_actors(L, dir);
 	rc |= load_postcodes(L, dir);
 	rc |= load_range(L, dir);
@@ -411,6 +436,19 @@ eu_local *eu_local_load(const char *dir, enum eu_lang lang)
 		rc = -1;
 	L->md = pcre2_match_data_create(4, NULL);
 	L->memo = eu_xcalloc(MEMO_SLOTS, sizeof *L->memo);
+	if (rc) {
+		eu_local_free(L);
+		return NULL;
+	}
+	return L;
+}
+
+eu_local *eu_local_load_registry(const char *dir)
+{
+	eu_local *L = eu_xcalloc(1, sizeof *L);
+	int rc = load_goal_ids(L, dir);
+
+	rc |= load_actors(L, dir);
 	if (rc) {
 		eu_local_free(L);
 		return NULL;
@@ -449,10 +487,14 @@ void eu_local_free(eu_local *L)
 		free(a->aliases);
 		free(a->ids);
 		free(a->not_local);
+		local_free_themes(a);
 		free(a->name);
 		free(a->folded);
 	}
 	free(L->actors);
+	for (size_t i = 0; i < L->ngoal_ids; i++)
+		free(L->goal_ids[i]);
+	free(L->goal_ids);
 	for (size_t i = 0; i < 10000; i++)
 		free(L->pc[i].city_folded);
 	free_places(L->places, L->nplaces);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "euprio/core/buf.h"
+#include "euprio/core/config.h"
 #include "euprio/core/country.h"
 #include "euprio/core/labels.h"
 #include "euprio/core/strmap.h"
@@ -23,6 +24,15 @@ struct alias {
 	char *label;             /* as written, for the evidence */
 };
 
+/* A word of an actor's themes, folded; prefix: written with a trailing
+ * '*', it matches the start of a word. */
+struct theme_word {
+	char *folded;
+	size_t len;
+	int prefix;
+	char *label;             /* as written, without the '*', for the reasons */
+};
+
 struct actor {
 	char *name;
 	char *folded;            /* the name folded, to see a line that is the name */
@@ -34,6 +44,12 @@ struct actor {
 	size_t naliases;
 	int *not_local;          /* postcodes of sites staff judged not local */
 	size_t nnot_local;
+	/* The themes staff keep for the actor (themes.c): the goals it works
+	 * for (ids of goals.csv, L->goal_ids' strings) and its words. */
+	const char **theme_goals;
+	size_t ntheme_goals;
+	struct theme_word *words;
+	size_t nwords;
 };
 
 struct postcode {
@@ -108,6 +124,8 @@ struct eu_local {
 	size_t nself_ids;
 	struct actor *actors;
 	size_t nactors;
+	char **goal_ids;         /* goals.csv's ids, which theme_goals must name */
+	size_t ngoal_ids;
 	struct postcode pc[10000];   /* indexed by code; tier 0 = not listed */
 	int funen_lo, funen_hi;      /* settings.csv funen_postcodes */
 	struct place *places;        /* longest first */
@@ -139,5 +157,10 @@ const char *local_canon_type(const char *v);
  * scratch buffers of L. */
 void local_judge_line(eu_local *L, const eu_partner *p, struct line *ln);
 void local_line_free(struct line *ln);
+/* Reads an actor's theme_goals (cg) and theme_words (cw) cells of row r
+ * (themes.c); -1 after file:line:col messages.  Columns may be -1. */
+int local_load_themes(struct actor *a, const eu_table *t, size_t r, long cg, long cw, char *const *goal_ids,
+		      size_t ngoal_ids);
+void local_free_themes(struct actor *a);
 
 #endif

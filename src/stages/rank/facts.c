@@ -152,4 +152,27 @@ void rank_facts(eu_rank *R, const eu_rec *rec, long today, struct facts *f)
 	eu_buf_free(&fa);
 	f->sdeo = rank_get(R, rec, C_SDEO);
 	f->sdeo_len = rank_getlen(R, rec, C_SDEO);
+
+	/* The call track: a call from the portal, or a listing of type Call
+	 * standing alone (its source a listing's).  A listing joined onto an
+	 * application carries the listing's type, but the record is that
+	 * application's project, with the application's source. */
+	const char *src = rank_get(R, rec, C_SOURCE), *ltype = rank_get(R, rec, C_LISTING_TYPE);
+	size_t slen = rank_getlen(R, rec, C_SOURCE);
+	if (!R->last_source.p || R->last_source.len != slen || memcmp(R->last_source.p, src, slen)) {
+		eu_buf_clear(&R->last_source);
+		eu_buf_add(&R->last_source, src, slen);
+		R->last_source_call = *src && status_in(src, R->call_sources, R->ncall_sources);
+		R->last_source_listing = *src && status_in(src, R->call_listing_sources, R->ncall_listing_sources);
+	}
+	f->call = R->last_source_call ||
+		  (R->last_source_listing && *ltype && status_in(ltype, R->call_types, R->ncall_types));
+	if (!f->call)
+		return;
+	f->forthcoming = *f->status && status_in(f->status, R->st_forthcoming, R->nst_forthcoming);
+	f->start_text = st;
+	/* What one project can get: the budget per grant, which euprio-calls
+	 * writes as the EU grant (docs/calls.md). */
+	f->budget = number(R, rec, C_EU_GRANT, &ok);
+	f->has_budget = ok && f->budget > 0;
 }

@@ -1,6 +1,7 @@
 /* The gates of docs/scoring.md, in its order: a record rejected upstream
  * or not seen by a stage, a closed one, an ended project, a passed
- * deadline, no goal, no local partner, no text to judge the goals on.
+ * deadline (for a call, one too close), no goal, no local partner (not
+ * for a call), no text to judge the goals on.
  * Time comes before content: a finished project is rejected for being
  * finished, whatever else it lacks.  A record whose status keeps it for
  * review (a running collaboration) passes the goal and local gates and
@@ -9,6 +10,7 @@
  * they pursue is still rejected by any gate, and its reason says they
  * pursue it. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "euprio/core/words.h"
@@ -55,8 +57,22 @@ static int gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *revie
 		return reject(R, o, "CLOSED", "reject.CLOSED", "status", f->status, NULL);
 	if (f->ended)
 		return reject(R, o, "ENDED", "reject.ENDED", "end", f->end_text, NULL);
-	if (f->has_deadline && f->days_left < 0 && f->gated)
+	/* A call's status is the portal's word on the day of the export, so
+	 * its passed deadline rejects whatever the status says. */
+	if (f->has_deadline && f->days_left < 0 && (f->gated || f->call))
 		return reject(R, o, "DEADLINE_PASSED", "reject.DEADLINE_PASSED", "deadline", f->deadline_text, NULL);
+	/* The call track's own gate of time: too few days to find partners and
+	 * write an application.  Staff who pursue the call are already on it,
+	 * so for them it does not stand (it is judgement, not a fact as a
+	 * passed deadline is). */
+	if (f->call && f->has_deadline && f->days_left < R->call_min_days &&
+	    !(o->staff == EU_STAFF_PURSUE && o->staff_holds)) {
+		char days[32], min[32];
+		snprintf(days, sizeof days, "%ld", f->days_left);
+		snprintf(min, sizeof min, "%.0f", R->call_min_days);
+		return reject(R, o, "DEADLINE_TOO_CLOSE", "reject.DEADLINE_TOO_CLOSE", "deadline", f->deadline_text,
+			      "days", days, "min", min, NULL);
+	}
 	/* No goal found where there was nothing to read is NO_TEXT, said
 	 * after the local gate, which can still be judged. */
 	if (f->goal_count <= 0 && !f->no_text) {
@@ -64,7 +80,9 @@ static int gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *revie
 			return reject(R, o, "NO_GOAL", "reject.NO_GOAL", NULL);
 		review_add(R, review, "reject.NO_GOAL");
 	}
-	if (f->local_count <= 0) {
+	/* A call has no partners yet: finding them is what its suggested
+	 * local partners are for. */
+	if (f->local_count <= 0 && !f->call) {
 		if (!f->review)
 			return reject(R, o, "NO_LOCAL_PARTNER", "reject.NO_LOCAL_PARTNER", NULL);
 		review_add(R, review, "reject.NO_LOCAL_PARTNER");

@@ -11,11 +11,13 @@
 #include "euprio/core/config.h"
 #include "euprio/core/diag.h"
 #include "euprio/core/text.h"
+#include "euprio/core/values.h"
 #include "euprio/stream/stream.h"
 #include "rank_int.h"
 
 const char *const eu_sub_names[EU_NSUB] = {
 	"score_value", "score_knowledge", "score_cooperation", "score_partnerships", "score_reputation",
+	"score_time", "score_budget",
 };
 
 static const char *const col_names[NCOL] = {
@@ -24,6 +26,7 @@ static const char *const col_names[NCOL] = {
 	"local_types", "twin_cities", "partners", "odense_role", "eu_grant_eur", "own_cost_eur",
 	"odense_grant_eur", "sdeo_id", "reject_reason", "knowledge_points", "reputation_points",
 	"start_date", "end_date", "warnings", "local_tier_counts", "acronym", "local_partners",
+	"source", "listing_type",
 };
 
 static char **split_fold(const char *s, size_t *n)
@@ -40,6 +43,56 @@ static char **split_fold(const char *s, size_t *n)
 	}
 	free(copy);
 	return out;
+}
+
+/* calls.time_points: "days:points" pieces, ';'-separated: a call with at
+ * least that many days left gets those points for time (the first band,
+ * most days first, that it reaches).  Bands, not a line, so that a call's
+ * score moves when it crosses one and not every night, which
+ * euprio-changes would tell as a changed score each morning. */
+static int load_bands(eu_rank *R, const eu_settings *s)
+{
+	const char *v = eu_setting_str(s, "calls.time_points");
+	long row = eu_setting_row(s, "calls.time_points");
+	int rc = 0;
+
+	if (!v)
+		return -1;
+	char *copy = eu_xstrdup(v), *save = NULL;
+	for (char *t = strtok_r(copy, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+		char *colon = strchr(t, ':');
+		double d, pts;
+		if (!colon || eu_parse_number(t, (size_t)(colon - t), 0, &d) < 0 ||
+		    eu_parse_number(colon + 1, strlen(colon + 1), 0, &pts) < 0 || d < 0 || d > 3650 ||
+		    pts < 0 || pts > 100) {
+			eu_table_error(&s->t, (size_t)row, s->cval,
+				       "calls.time_points: '%s' is not days:points (days 0-3650, points 0-100)", t);
+			rc = -1;
+			continue;
+		}
+		size_t i = R->nbands;
+		R->band_days = eu_xrealloc(R->band_days, (i + 1) * sizeof *R->band_days);
+		R->band_points = eu_xrealloc(R->band_points, (i + 1) * sizeof *R->band_points);
+		/* Kept most days first. */
+		while (i > 0 && R->band_days[i - 1] < d) {
+			R->band_days[i] = R->band_days[i - 1];
+			R->band_points[i] = R->band_points[i - 1];
+			i--;
+		}
+		if (i > 0 && R->band_days[i - 1] == d) {
+			eu_table_error(&s->t, (size_t)row, s->cval, "calls.time_points: %g days is given twice", d);
+			rc = -1;
+		}
+		R->band_days[i] = d;
+		R->band_points[i] = pts;
+		R->nbands++;
+	}
+	free(copy);
+	if (rc == 0 && R->nbands == 0) {
+		eu_table_error(&s->t, (size_t)row, s->cval, "calls.time_points names no band (days:points;...)");
+		rc = -1;
+	}
+	return rc;
 }
 
 static int load_scoring(eu_rank *R, const char *dir)
@@ -74,7 +127,24 @@ static int load_scoring(eu_rank *R, const char *dir)
 		{"decline.new_local_partner", &R->back_local, 1},
 		{"decline.eu_grant_change_pct", &R->back_grant_pct, 1000},
 		{"decline.own_cost_change_pct", &R->back_cost_pct, 1000},
+		{"calls.weight.value", &R->cw[EU_SUB_VALUE], 1000},
+		{"calls.weight.time", &R->cw[EU_SUB_TIME], 1000},
+		{"calls.weight.budget", &R->cw[EU_SUB_BUDGET], 1000},
+		{"calls.weight.knowledge", &R->cw[EU_SUB_KNOWLEDGE], 1000},
+		{"calls.weight.cooperation", &R->cw[EU_SUB_COOPERATION], 1000},
+		{"calls.weight.partnerships", &R->cw[EU_SUB_PARTNERSHIPS], 1000},
+		{"calls.weight.reputation", &R->cw[EU_SUB_REPUTATION], 1000},
+		{"calls.min_days_left", &R->call_min_days, 3650},
+		{"calls.time_no_deadline", &R->time_no_deadline, 100},
+		{"calls.budget_zero_eur", &R->budget_zero, 1e12},
+		{"calls.budget_full_eur", &R->budget_full, 1e12},
+		{"calls.budget_unknown", &R->budget_unknown, 100},
+		{"suggest.per_goal", &R->sug.per_goal, 100},
+		{"suggest.per_word", &R->sug.per_word, 100},
+		{"suggest.min_fit", &R->sug.min_fit, 1000},
+		{"suggest.cordis_max", &R->cordis_max, 50},
 	};
+	double min_words = 0, max_sug = 0, body_hits = 0;
 
 	if (eu_settings_load(&s, dir, "scoring.csv") < 0) {
 		eu_settings_free(&s);
@@ -83,13 +153,33 @@ static int load_scoring(eu_rank *R, const char *dir)
 	for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
 		if (eu_setting_number(&s, nums[i].key, 0, nums[i].max, nums[i].dst) < 0)
 			rc = -1;
-	double wsum = 0;
-	for (int k = 0; k < EU_NSUB; k++)
+	if (eu_setting_number(&s, "suggest.min_words", 0, 100, &min_words) < 0 ||
+	    eu_setting_number(&s, "suggest.max", 0, 50, &max_sug) < 0 ||
+	    eu_setting_number(&s, "suggest.summary_hits", 1, 100, &body_hits) < 0)
+		rc = -1;
+	R->sug.body_hits = (size_t)body_hits;
+	R->sug.min_words = (size_t)min_words;
+	R->sug.max = (size_t)max_sug;
+	double wsum = 0, cwsum = 0;
+	for (int k = 0; k < EU_NSUB; k++) {
 		wsum += R->w[k];
+		cwsum += R->cw[k];
+	}
 	if (rc == 0 && wsum <= 0) {
 		eu_warn_at(s.t.path, 0, "the five weights add up to zero");
 		rc = -1;
 	}
+	if (rc == 0 && cwsum <= 0) {
+		eu_warn_at(s.t.path, 0, "the call track's weights (calls.weight.*) add up to zero");
+		rc = -1;
+	}
+	if (rc == 0 && !(R->budget_zero > 0 && R->budget_full > R->budget_zero)) {
+		eu_table_error(&s.t, (size_t)eu_setting_row(&s, "calls.budget_full_eur"), s.cval,
+			       "calls.budget_full_eur must be above calls.budget_zero_eur, which must be above 0");
+		rc = -1;
+	}
+	if (load_bands(R, &s) < 0)
+		rc = -1;
 	const char *v;
 	if ((v = eu_setting_str(&s, "reputation.flagship_goal")))
 		R->flagship_goal = eu_xstrdup(v);
@@ -105,6 +195,22 @@ static int load_scoring(eu_rank *R, const char *dir)
 		rc = -1;
 	if ((v = eu_setting_str(&s, "statuses.review")))
 		R->st_review = split_fold(v, &R->nst_review);
+	else
+		rc = -1;
+	if ((v = eu_setting_str(&s, "statuses.forthcoming")))
+		R->st_forthcoming = split_fold(v, &R->nst_forthcoming);
+	else
+		rc = -1;
+	if ((v = eu_setting_str(&s, "calls.sources")))
+		R->call_sources = split_fold(v, &R->ncall_sources);
+	else
+		rc = -1;
+	if ((v = eu_setting_str(&s, "calls.listing_sources")))
+		R->call_listing_sources = split_fold(v, &R->ncall_listing_sources);
+	else
+		rc = -1;
+	if ((v = eu_setting_str(&s, "calls.listing_types")))
+		R->call_types = split_fold(v, &R->ncall_types);
 	else
 		rc = -1;
 	eu_settings_free(&s);
@@ -148,7 +254,9 @@ static const char *const need_labels[] = {
 	"reject.DUPLICATE", "reject.DUPLICATE_SAME", "reject.BAD_INPUT", "reject.ENDED",
 	"reject.NO_STAGE", "decimal", "local.mixed", "deadline.unreadable", "review.running",
 	"review.below_cost", "reject.NO_TEXT", "reject.DECLINED", "reject.PURSUED", "since", "since.none",
-	"since.deadline", "since.local", "since.grant", "since.own_cost", "since.expired", NULL,
+	"since.deadline", "since.local", "since.grant", "since.own_cost", "since.expired",
+	"reject.DEADLINE_TOO_CLOSE", "call.suggested", "call.suggested.words", "call.suggested.none",
+	"call.cordis", "call.opens", "call.opens.unknown", "call.budget", "call.budget.none", "thousands", NULL,
 };
 
 eu_rank *eu_rank_load(const char *dir, enum eu_lang lang)
@@ -161,6 +269,14 @@ eu_rank *eu_rank_load(const char *dir, enum eu_lang lang)
 	rc |= eu_labels_load(&R->labels, dir, lang == EU_LANG_EN ? "en" : "da", need_labels);
 	if (!(R->countries = eu_countries_load(dir)))
 		rc = -1;
+	/* The registry, with the themes that suggest local partners for a
+	 * call: local's own loader, so it is read by one set of rules (the
+	 * rest of local's policy only with --cordis, which judges partners). */
+	if (!(R->L = eu_local_load_registry(dir)))
+		rc = -1;
+	R->dir = eu_xstrdup(dir);
+	R->lang = lang;
+	R->sugs = eu_xcalloc(R->sug.max + 1, sizeof *R->sugs);
 	for (int c = 0; c < NCOL; c++)
 		R->col[c] = -1;
 	for (size_t f = 0; R->P && f < eu_goals_nfields(R->P); f++)
@@ -189,6 +305,19 @@ void eu_rank_free(eu_rank *R)
 	free_list(R->st_deadline, R->nst_deadline);
 	free_list(R->st_closed, R->nst_closed);
 	free_list(R->st_review, R->nst_review);
+	free_list(R->st_forthcoming, R->nst_forthcoming);
+	free_list(R->call_sources, R->ncall_sources);
+	free_list(R->call_listing_sources, R->ncall_listing_sources);
+	free_list(R->call_types, R->ncall_types);
+	free(R->band_days);
+	free(R->band_points);
+	eu_local_free(R->L);
+	eu_local_free(R->Lfull);
+	free(R->dir);
+	eu_buf_free(&R->last_source);
+	free(R->sugs);
+	eu_buf_free(&R->text);
+	rank_cordis_free(&R->cordis);
 	eu_goals_free(R->P);
 	eu_goals_result_free(&R->pres);
 	eu_buf_free(&R->perr);
@@ -231,6 +360,7 @@ void eu_rank_out_free(eu_rank_out *o)
 	eu_buf_free(&o->flags);
 	eu_buf_free(&o->reasons);
 	eu_buf_free(&o->since);
+	eu_buf_free(&o->suggested);
 }
 
 const char *rank_get(const eu_rank *R, const eu_rec *rec, int c)

@@ -10,7 +10,9 @@
 #include "euprio/core/buf.h"
 #include "euprio/core/country.h"
 #include "euprio/core/labels.h"
+#include "euprio/core/strmap.h"
 #include "euprio/stages/goals.h"
+#include "euprio/stages/local.h"
 #include "euprio/stages/rank.h"
 
 /* The columns rank reads (absent ones read as ""). */
@@ -19,7 +21,23 @@ enum col {
 	C_GOALS, C_GOAL_COUNT, C_GOAL_STRENGTH, C_GOAL_EVIDENCE, C_LOCAL_COUNT, C_LOCAL_TIER,
 	C_LOCAL_TYPES, C_TWINS, C_PARTNERS, C_ROLE, C_EU_GRANT, C_OWN_COST, C_ODENSE_GRANT,
 	C_SDEO, C_REJECT, C_KPOINTS, C_RPOINTS, C_START, C_END, C_WARNINGS, C_LOCAL_TIERS, C_ACRONYM,
-	C_LOCAL_PARTNERS, NCOL
+	C_LOCAL_PARTNERS, C_SOURCE, C_LISTING_TYPE, NCOL
+};
+
+/* The Funen organisations of CORDIS projects (partners.c): how many
+ * projects each took part in, per programme part or programme. */
+struct cordis_entry {
+	char *key;                   /* "part:HORIZON-CL4" or "programme:<folded name>" */
+	char *name;                  /* as euprio-local names the actor */
+	unsigned long projects;
+};
+
+struct cordis {
+	struct cordis_entry *e;      /* sorted by key, projects descending, name */
+	size_t n, cap;
+	eu_strmap pair;              /* key \x1f name -> index + 1, while loading */
+	eu_strmap first;             /* key -> index of its first entry + 1 */
+	unsigned long records;       /* projects read */
 };
 
 struct eu_rank {
@@ -31,6 +49,27 @@ struct eu_rank {
 	double rep_coord, rep_flagship, rep_twin;
 	char *flagship_goal;
 	double prioritise_min, ratio_min, soon_days;
+	/* the call track (calls.* in scoring.csv; docs/scoring.md, "Calls") */
+	double cw[EU_NSUB];          /* its weights; 0 for a sub-score it lacks */
+	char **call_sources, **call_listing_sources, **call_types, **st_forthcoming;   /* folded */
+	size_t ncall_sources, ncall_listing_sources, ncall_types, nst_forthcoming;
+	double call_min_days, time_no_deadline, budget_zero, budget_full, budget_unknown;
+	double *band_days, *band_points;   /* calls.time_points, most days first */
+	size_t nbands;
+	eu_suggest_opts sug;         /* suggest.* */
+	double cordis_max;
+	eu_local *L;                 /* the registry, for suggesting partners */
+	eu_local *Lfull;             /* the whole local policy, to judge CORDIS partners (--cordis) */
+	char *dir;                   /* the policy directory, for loading it then */
+	enum eu_lang lang;
+	/* The last record's source and whether it made a call (sources come
+	 * in long runs: one comparison a record, not a fold). */
+	eu_buf last_source;
+	int last_source_call, last_source_listing;
+	eu_suggestion *sugs;         /* scratch: sug.max of them */
+	size_t nsugs;
+	eu_buf text;                 /* scratch: the call's text, folded */
+	struct cordis cordis;
 	/* what brings a declined record back (decline.* in scoring.csv) */
 	double back_deadline, back_local, back_grant_pct, back_cost_pct;
 	struct staff *staff;         /* the decisions table, or NULL (staff.c) */
@@ -87,6 +126,11 @@ struct facts {
 	const char *sdeo;
 	size_t sdeo_len;
 	int no_text;                 /* no title of its own, no summary, no keywords */
+	/* The call track: a call (source call, or a listing of type Call
+	 * standing alone), Forthcoming, its budget per grant. */
+	int call, forthcoming, has_budget;
+	double budget;
+	const char *start_text;
 	const char *reject;          /* an earlier stage's reason */
 	size_t reject_len;
 };
@@ -155,7 +199,15 @@ int rank_gate(eu_rank *R, const struct facts *f, eu_rank_out *o, eu_buf *review)
  * decision (score.c). */
 void rank_score(eu_rank *R, const eu_rec *rec, const struct facts *f, eu_rank_out *o, eu_buf *review);
 /* The reasons, one sentence in the chosen language (reasons.c). */
-void rank_explain(eu_rank *R, const struct facts *f, eu_rank_out *o, const eu_buf *review);
+void rank_explain(eu_rank *R, const eu_rec *rec, const struct facts *f, eu_rank_out *o, const eu_buf *review);
+/* A call's suggested local partners into o->suggested and R->sugs
+ * (partners.c). */
+void rank_suggest(eu_rank *R, const eu_rec *rec, const struct facts *f, eu_rank_out *o);
+/* The reasons' part naming them, and the Funen organisations of CORDIS
+ * projects of the call's programme part (partners.c). */
+void rank_suggest_part(eu_rank *R, eu_buf *out);
+void rank_cordis_part(eu_rank *R, const eu_rec *rec, eu_buf *out);
+void rank_cordis_free(struct cordis *c);
 /* A "; "-separated part of the reasons, from labels.csv. */
 void rank_add_part(const eu_rank *R, eu_buf *out, const char *key, ...);
 

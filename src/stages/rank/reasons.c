@@ -1,10 +1,12 @@
 /* The reasons: one sentence a coordinator reads without a manual, in the
  * chosen language, every word from labels.csv — why a record is kept for
  * review, the goals with their evidence, the local partners, twin cities,
- * value for money, the deadline and the SDEO listing. */
+ * value for money, the deadline and the SDEO listing; for a call, its
+ * suggested partners and budget instead of the partners and the ratio. */
 #include <stdio.h>
 #include <string.h>
 
+#include "euprio/core/values.h"
 #include "euprio/core/words.h"
 #include "euprio/stream/listcol.h"
 #include "rank_int.h"
@@ -117,9 +119,75 @@ static void deadline_part(eu_rank *R, const struct facts *f, const eu_rank_out *
 		      "days", d, NULL);
 }
 
-void rank_explain(eu_rank *R, const struct facts *f, eu_rank_out *o, const eu_buf *review)
+/* An amount as people read it, with the language's thousands separator:
+ * "4.000.000" in Danish. */
+static void amount_words(const eu_rank *R, eu_buf *out, double v)
+{
+	char digits[64];
+	const char *sep = eu_label(&R->labels, "thousands");
+
+	snprintf(digits, sizeof digits, "%.0f", v);
+	size_t n = strlen(digits);
+	for (size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			eu_buf_adds(out, sep);
+		eu_buf_addc(out, digits[i]);
+	}
+}
+
+/* A call's reasons: the goals, its local partners (a listing's own, else
+ * the ones the registry suggests), who on Funen took part in projects of
+ * its programme part, the budget per grant, when it opens, the deadline. */
+static void explain_call(eu_rank *R, const eu_rec *rec, const struct facts *f, eu_rank_out *o)
 {
 	eu_buf *out = &o->reasons;
+
+	if (f->goal_count > 0)
+		goals_part(R, f, out);
+	/* A listing's own local partners, and the others the registry
+	 * suggests; a portal topic has only the latter, and is told when the
+	 * registry has none for it. */
+	if (f->local_count > 0)
+		local_part(R, f, out);
+	if (f->local_count <= 0 || R->nsugs)
+		rank_suggest_part(R, out);
+	rank_cordis_part(R, rec, out);
+	if (f->twins_len) {
+		eu_buf twins = EU_BUF_INIT;
+		eu_list_join(&twins, f->twins, f->twins_len, ", ");
+		rank_add_part(R, out, "twin", "city", twins.p, NULL);
+		eu_buf_free(&twins);
+	}
+	if (f->has_budget) {
+		eu_buf amount = EU_BUF_INIT;
+		amount_words(R, &amount, f->budget);
+		rank_add_part(R, out, "call.budget", "amount", amount.p, NULL);
+		eu_buf_free(&amount);
+	} else {
+		rank_add_part(R, out, "call.budget.none", NULL);
+	}
+	if (f->forthcoming) {
+		if (*f->start_text && eu_parse_date(f->start_text) >= 0)
+			rank_add_part(R, out, "call.opens", "date", f->start_text, NULL);
+		else
+			rank_add_part(R, out, "call.opens.unknown", NULL);
+	}
+	deadline_part(R, f, o, out);
+	if (f->sdeo_len) {
+		if (out->len)
+			eu_buf_adds(out, "; ");
+		eu_buf_add(out, f->sdeo, f->sdeo_len);
+	}
+}
+
+void rank_explain(eu_rank *R, const eu_rec *rec, const struct facts *f, eu_rank_out *o, const eu_buf *review)
+{
+	eu_buf *out = &o->reasons;
+
+	if (f->call) {
+		explain_call(R, rec, f, o);
+		return;
+	}
 
 	if (o->decision == EU_DEC_REVIEW)
 		rank_add_part(R, out, "review", "why", review->p, NULL);

@@ -18,13 +18,19 @@
 #include "euprio/stages/rank.h"
 #include "rank_int.h"
 
-/* The owned columns, in the order --all-columns appends them. */
-static const char *const owned[] = {
-	"score", "score_value", "score_knowledge", "score_cooperation", "score_partnerships",
-	"score_reputation", "value_ratio", "days_left", "decision", "flags", "reasons", "rank",
+/* The owned columns, in the order --all-columns appends them: the score,
+ * the sub-scores in eu_sub_names' order (the call track's time and budget
+ * after the five principles), ..., rank last. */
+enum {
+	O_SCORE, O_SUB, O_RATIO = O_SUB + EU_NSUB, O_DAYS, O_DECISION, O_FLAGS, O_REASONS, O_SUGGESTED,
+	O_RANK, NOWNED
 };
-#define NOWNED (sizeof owned / sizeof *owned)
-static const unsigned char owned_numeric[NOWNED] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1};
+static const char *const owned[NOWNED] = {
+	"score", "score_value", "score_knowledge", "score_cooperation", "score_partnerships",
+	"score_reputation", "score_time", "score_budget", "value_ratio", "days_left", "decision", "flags",
+	"reasons", "suggested_partners", "rank",
+};
+static const unsigned char owned_numeric[NOWNED] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1};
 
 /* The staff's decision on a record, with --decisions only (so a run
  * without a decisions table writes what it always wrote); people read
@@ -37,10 +43,10 @@ static const char *const staff_cols[] = {
 /* The columns people read, in the order they read them. */
 static const char *const people[] = {
 	"rank", "decision", "score", "title", "programme", "call_id", "deadline", "days_left",
-	"goals", "local_tier", "local_partners", "twin_cities", "reasons", "flags", "score_value",
-	"score_knowledge", "score_cooperation", "score_partnerships", "score_reputation",
-	"total_eur", "eu_grant_eur", "own_cost_eur", "value_ratio", "partners", "sdeo_id",
-	"id", "origin",
+	"goals", "local_tier", "local_partners", "suggested_partners", "twin_cities", "reasons", "flags",
+	"score_value", "score_knowledge", "score_cooperation", "score_partnerships", "score_reputation",
+	"score_time", "score_budget", "total_eur", "eu_grant_eur", "own_cost_eur", "value_ratio",
+	"partners", "sdeo_id", "id", "origin",
 };
 #define NPEOPLE (sizeof people / sizeof *people)
 
@@ -155,33 +161,39 @@ static void keep(struct run *r, const eu_rec *rec, const eu_rank_out *o)
 	for (size_t k = 0; k < NOWNED; k++) {
 		off[r->ncols + k] = (uint32_t)blob.len;
 		switch (k) {
-		case 0:
+		case O_SCORE:
 			eu_fmt_amount(&blob, o->score);
 			break;
-		case 1: case 2: case 3: case 4: case 5:
-			eu_fmt_amount(&blob, o->sub[k - 1]);
-			break;
-		case 6:
+		case O_RATIO:
 			if (o->has_ratio)
 				eu_fmt_amount(&blob, o->value_ratio);
 			break;
-		case 7:
+		case O_DAYS:
 			if (o->has_deadline) {
 				snprintf(tmp, sizeof tmp, "%ld", o->days_left);
 				eu_buf_adds(&blob, tmp);
 			}
 			break;
-		case 8:
+		case O_DECISION:
 			eu_buf_adds(&blob, eu_decision_names[o->decision]);
 			break;
-		case 9:
+		case O_FLAGS:
 			eu_buf_add(&blob, o->flags.p, o->flags.len);
 			break;
-		case 10:
+		case O_REASONS:
 			eu_buf_add(&blob, o->reasons.p, o->reasons.len);
 			break;
+		case O_SUGGESTED:
+			eu_buf_add(&blob, o->suggested.p, o->suggested.len);
+			break;
+		case O_RANK:
+			break;     /* known only after the sort */
 		default:
-			break;     /* rank is known only after the sort */
+			/* A sub-score, where the record's track has it: a project
+			 * has no time or budget sub-score. */
+			if (o->subs & (1u << (k - O_SUB)))
+				eu_fmt_amount(&blob, o->sub[k - O_SUB]);
+			break;
 		}
 		eu_buf_addc(&blob, '\0');
 	}
@@ -284,7 +296,7 @@ static void write_candidates(struct run *r, eu_writer *w, int all)
 			}
 		for (size_t k = 0; k < NOWNED; k++) {
 			eu_write_str(w, owned[k]);
-			oc[noc++] = k == NOWNED - 1 ? (struct outcol){OC_RANK, 0, 1}
+			oc[noc++] = k == O_RANK ? (struct outcol){OC_RANK, 0, 1}
 						   : (struct outcol){OC_COL, (long)(r->ncols + k), owned_numeric[k]};
 		}
 		for (size_t k = 0; r->staffed && k < NSTAFFC; k++) {

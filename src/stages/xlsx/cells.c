@@ -128,10 +128,13 @@ void xl_make_formats(xl *X)
 	 * readers already know. */
 	X->f_red = fmt(X, "#,##0", 0xFFC7CE, 0x9C0006);
 	X->f_amber = fmt(X, "#,##0", 0xFFEB9C, 0x9C5700);
-	X->f_dec[0] = fmt(X, NULL, 0xC6EFCE, 0x006100);
-	X->f_dec[1] = fmt(X, NULL, 0xFFEB9C, 0x9C5700);
-	X->f_dec[2] = fmt(X, NULL, 0xDDEBF7, 0x1F4E78);
-	X->f_dec[3] = fmt(X, NULL, 0xFFC7CE, 0x9C0006);
+	X->f_dec[EU_DEC_PRIORITISE] = fmt(X, NULL, 0xC6EFCE, 0x006100);
+	X->f_dec[EU_DEC_CONSIDER] = fmt(X, NULL, 0xFFEB9C, 0x9C5700);
+	/* A call to explore: lavender, a colour of its own for the call
+	 * track, between "good" and the reviews' blue. */
+	X->f_dec[EU_DEC_EXPLORE] = fmt(X, NULL, 0xE4DFEC, 0x5B3C88);
+	X->f_dec[EU_DEC_REVIEW] = fmt(X, NULL, 0xDDEBF7, 0x1F4E78);
+	X->f_dec[EU_DEC_REJECT] = fmt(X, NULL, 0xFFC7CE, 0x9C0006);
 	X->f_title = workbook_add_format(X->wb);
 	format_set_bold(X->f_title);
 	format_set_font_size(X->f_title, 14);

@@ -85,7 +85,7 @@ void xl_write_overview(xl *X, const char *sheet)
 	/* By decision, with the total that is every candidate. */
 	heads(X, ws, r++, "overview.decision", "overview.count", NULL);
 	for (int k = 0; k < NDEC; k++) {
-		if (k == 3 && X->dec_count[k] == 0)
+		if (k == EU_DEC_REJECT && X->dec_count[k] == 0)
 			continue;    /* rank never writes a rejected candidate */
 		worksheet_write_string(ws, r, 0, X->dec_word[k], X->f_dec[k]);
 		worksheet_write_number(ws, r++, 1, X->dec_count[k], X->f_int);

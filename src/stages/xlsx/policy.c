@@ -18,7 +18,7 @@ static const char *const kind_names[NKIND] = {
 	"text", "wrap", "integer", "number", "amount", "ratio", "date", "days",
 	"decision", "score", "call", "tier", "change", "staff",
 };
-static const char *const sheet_names[NSHEET] = {"candidates", "rejected", "changes"};
+static const char *const sheet_names[NSHEET] = {"candidates", "rejected", "changes", "calls"};
 
 static int load_layout(xl *X, const char *dir)
 {
@@ -38,7 +38,7 @@ static int load_layout(xl *X, const char *dir)
 		int k = xl_code_index(kind_names, NKIND, eu_table_get(&t, r, ck));
 		const char *name = eu_table_get(&t, r, cc);
 		if (s < 0) {
-			eu_table_error(&t, r, cs, "unknown sheet '%s' (candidates, rejected or changes)",
+			eu_table_error(&t, r, cs, "unknown sheet '%s' (candidates, calls, rejected or changes)",
 				       eu_table_get(&t, r, cs));
 			rc = -1;
 			continue;
@@ -162,7 +162,7 @@ static void cache_words(xl *X)
 static int load_labels(xl *X, const char *dir)
 {
 	static const char *const fixed[] = {
-		"sheet.candidates", "sheet.overview", "sheet.rejected", "sheet.changes",
+		"sheet.candidates", "sheet.overview", "sheet.rejected", "sheet.changes", "sheet.calls",
 		"overview.title", "overview.count",
 		"overview.decision", "overview.goal", "overview.goal_name", "overview.programme",
 		"overview.grant", "overview.tier", "overview.deadlines", "overview.days",
@@ -239,9 +239,10 @@ static const char *sheet_name_fault(const char *name)
 
 static int check_sheet_names(xl *X)
 {
-	static const char *const keys[] = {"sheet.candidates", "sheet.overview", "sheet.rejected", "sheet.changes"};
+	static const char *const keys[] = {"sheet.candidates", "sheet.overview", "sheet.rejected", "sheet.changes",
+					   "sheet.calls"};
 	int rc = 0;
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		const char *why = sheet_name_fault(eu_label(&X->L, keys[i]));
 		if (why) {
 			eu_warn_at(X->L.path, 0, "label %s: '%s' cannot name a sheet: %s", keys[i],

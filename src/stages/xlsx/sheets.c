@@ -1,5 +1,5 @@
-/* The streamed sheets: Kandidater, Afviste and Ændringer are written row by
- * row as the inputs are read (libxlsxwriter's constant memory), each cell
+/* The streamed sheets: Kandidater, Indkaldelser, Afviste and Ændringer are
+ * written row by row as the inputs are read (libxlsxwriter's constant memory), each cell
  * as its column's kind in workbook.csv says: real numbers and dates,
  * coloured days left, words for codes, links for call ids, and text for
  * whatever does not parse.  Then their widths, filter and print layout.
@@ -273,7 +273,7 @@ static int bind(xl *X, struct sheet *sh, const eu_stream *s, const char *what, c
 	if (nmiss) {
 		eu_warnx("%s lacks the column%s the workbook needs: %s (is it %s?)", what,
 			 nmiss > 1 ? "s" : "", miss.p,
-			 sh == &X->sh[S_CAND] ? "euprio-rank's output" :
+			 sh == &X->sh[S_CAND] || sh == &X->sh[S_CALL] ? "euprio-rank's output" :
 			 sh == &X->sh[S_REJ] ? "euprio-rank --rejects output" : "euprio-changes output");
 		eu_buf_free(&miss);
 		return -1;
@@ -300,7 +300,7 @@ static void count_programme(xl *X, const char *name, double grant)
 	X->progs[X->nprogs++] = (struct prog){eu_xstrdup(name), 1, grant};
 }
 
-static void count_candidate(xl *X, const eu_rec *rec, const long *src)
+static void count_candidate(xl *X, const eu_rec *rec, const long *src, int tables)
 {
 	const char *dec = rec->v[src[0]], *goals = rec->v[src[1]], *prog = rec->v[src[2]],
 		   *tier = rec->v[src[3]], *left = rec->v[src[4]], *dl = rec->v[src[5]],
@@ -310,6 +310,8 @@ static void count_candidate(xl *X, const eu_rec *rec, const long *src)
 
 	if ((k = xl_code_of(XC_DECISION, dec)) >= 0)
 		X->dec_count[k]++;
+	if (!tables)
+		return;
 	if ((k = xl_code_of(XC_TIER, tier)) >= 0)
 		X->tier_count[k]++;
 	eu_list_it it;
@@ -355,7 +357,10 @@ int xl_open_sheet(xl *X, int which, char *const *paths, size_t npaths, eu_stream
 		eu_stream_close(s);
 		return -1;
 	}
-	if (bind(X, sh, s, npaths ? paths[0] : "standard input", extra, src) < 0) {
+	const char *what = npaths ? paths[0] : "standard input";
+	/* The calls sheet reads the candidates' stream too. */
+	if (bind(X, sh, s, what, extra, src) < 0 ||
+	    (which == S_CAND && X->sh[S_CALL].n && bind(X, &X->sh[S_CALL], s, what, NULL, NULL) < 0)) {
 		eu_stream_close(s);
 		eu_status_raise(&X->status, EU_EXIT_INPUT);
 		return -1;
@@ -379,13 +384,25 @@ void xl_fill_sheet(xl *X, int which, eu_stream *s, unsigned long *count)
 			continue;
 		}
 		(*count)++;
-		if (which == S_CAND)
-			count_candidate(X, &rec, X->overview_src);
-		if (!sheet_room(sh))
+		struct sheet *to = sh;
+		if (which == S_CAND) {
+			/* A call (rank's explore) goes to the calls sheet, and the
+			 * overview counts it by decision only: its budget per grant
+			 * is no grant, and hundreds of calls would hide the
+			 * projects in the tables by goal and programme. */
+			int call = X->sh[S_CALL].ws &&
+				   xl_code_of(XC_DECISION, rec.v[X->overview_src[0]]) == EU_DEC_EXPLORE;
+			if (call) {
+				to = &X->sh[S_CALL];
+				X->ncalls++;
+			}
+			count_candidate(X, &rec, X->overview_src, !call);
+		}
+		if (!sheet_room(to))
 			continue;
-		for (size_t i = 0; i < sh->n; i++)
-			put_cell(X, sh, i, &rec);
-		sh->rows++;
+		for (size_t i = 0; i < to->n; i++)
+			put_cell(X, to, i, &rec);
+		to->rows++;
 	}
 	eu_status_raise(&X->status, s->status);
 	eu_stream_close(s);

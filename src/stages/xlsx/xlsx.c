@@ -1,8 +1,8 @@
 /* euprio-xlsx: the morning workbook for the people who decide.  Reads
  * euprio-rank's candidates (and optionally its rejects and euprio-changes'
  * output) and writes, with libxlsxwriter, a workbook a Danish Excel opens
- * with real numbers, dates, links and charts: Kandidater, Overblik,
- * Afviste, Ændringer.  Which columns appear, how and under what title is
+ * with real numbers, dates, links and charts: Kandidater, Indkaldelser,
+ * Overblik, Afviste, Ændringer.  Which columns appear, how and under what title is
  * config/workbook.csv; every word is config/labels.csv.
  *
  * This file is the run: the policy, a temporary workbook beside the output,
@@ -77,11 +77,17 @@ int eu_xlsx_run(const eu_xlsx_opts *o, char *const *paths, size_t npaths)
 	/* Sheets in reading order; rows are streamed into each (constant
 	 * memory), so the overview is written last though it comes second. */
 	X.sh[S_CAND].ws = add_sheet(&X, "sheet.candidates");
+	/* The calls next to the candidates: the other list to act on.  A
+	 * layout without the sheet (workbook.csv from before it) keeps them
+	 * on Kandidater. */
+	if (X.sh[S_CALL].n)
+		X.sh[S_CALL].ws = add_sheet(&X, "sheet.calls");
 	X.overview = add_sheet(&X, "sheet.overview");
 	X.sh[S_REJ].ws = add_sheet(&X, "sheet.rejected");
 	if (chg)
 		X.sh[S_CHG].ws = add_sheet(&X, "sheet.changes");
-	int ok = X.sh[S_CAND].ws && X.overview && X.sh[S_REJ].ws && (!chg || X.sh[S_CHG].ws);
+	int ok = X.sh[S_CAND].ws && X.overview && X.sh[S_REJ].ws && (!chg || X.sh[S_CHG].ws) &&
+		 (!X.sh[S_CALL].n || X.sh[S_CALL].ws);
 	if (ok) {
 		/* Every input's header first: an optional column (the staff's,
 		 * written only with euprio-rank --decisions) is shown only where
@@ -94,6 +100,8 @@ int eu_xlsx_run(const eu_xlsx_opts *o, char *const *paths, size_t npaths)
 		     (og = xl_open_sheet(&X, S_CHG, chg ? chg_path : NULL, 1, &sg) == 0);
 		if (ok) {
 			xl_sheet_header(&X, &X.sh[S_CAND]);
+			if (X.sh[S_CALL].ws)
+				xl_sheet_header(&X, &X.sh[S_CALL]);
 			xl_sheet_header(&X, &X.sh[S_REJ]);
 			if (chg)
 				xl_sheet_header(&X, &X.sh[S_CHG]);
@@ -115,6 +123,8 @@ int eu_xlsx_run(const eu_xlsx_opts *o, char *const *paths, size_t npaths)
 	}
 	if (ok) {
 		xl_sheet_finish(&X, &X.sh[S_CAND]);
+		if (X.sh[S_CALL].ws)
+			xl_sheet_finish(&X, &X.sh[S_CALL]);
 		xl_sheet_finish(&X, &X.sh[S_REJ]);
 		if (chg)
 			xl_sheet_finish(&X, &X.sh[S_CHG]);
@@ -145,8 +155,8 @@ int eu_xlsx_run(const eu_xlsx_opts *o, char *const *paths, size_t npaths)
 		if (X.status < EU_EXIT_USAGE)
 			eu_status_raise(&X.status, EU_EXIT_INPUT);
 	} else {
-		eu_warnx("%s: %lu candidates, %lu rejected (%lu unreadable rows), %lu changes", output,
-			 X.ncand, X.nrej + X.nbad, X.nbad, X.nchg);
+		eu_warnx("%s: %lu candidates, %lu calls, %lu rejected (%lu unreadable rows), %lu changes", output,
+			 X.ncand - X.ncalls, X.ncalls, X.nrej + X.nbad, X.nbad, X.nchg);
 	}
 	free(tmp);
 	int status = X.status;

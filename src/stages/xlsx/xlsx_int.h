@@ -36,7 +36,10 @@ const char *xl_code_name(enum xl_code c, size_t i);
 /* The index of the code v names, or -1. */
 int xl_code_of(enum xl_code c, const char *v);
 
-enum { S_CAND, S_REJ, S_CHG, NSHEET };
+/* The streamed sheets.  The calls (rank's decision explore) are a sheet
+ * of their own, fed from the candidates' stream, when workbook.csv lays
+ * one out. */
+enum { S_CAND, S_REJ, S_CHG, S_CALL, NSHEET };
 
 /* Widest a column is fitted to, in characters; wrapped text wraps there. */
 #define WIDTH_TEXT 45
@@ -97,8 +100,8 @@ typedef struct xl {
 	struct prog *progs;
 	size_t nprogs;
 	double other_count, other_grant;
-	unsigned long ncand, nrej, nchg, nbad;
-	unsigned long links;     /* on the candidates sheet, the only one with links */
+	unsigned long ncand, nrej, nchg, nbad, ncalls;
+	unsigned long links;     /* on the candidates and calls sheets, the ones with links */
 	unsigned long max_links;
 	eu_buf tmp, url;
 	int status;
