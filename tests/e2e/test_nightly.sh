@@ -22,8 +22,8 @@ contains "$out/log/euprio-2025-03-01.log" "[apps] euprio-apps:" "log keeps stage
 
 # The next day: one application added, one removed, one changed.
 rm "$T/in/applications/cordis-project.xml"
-sed -e 's/Velfærdsteknologi i hjemmeplejen/Velfærdsteknologi og robotter i hjemmeplejen/' \
-	-e 's/afprøvning af sensorer/afprøvning af robotter/' \
+sed -e 's/Velfærdsteknologi i hjemmeplejen/Velfærdsteknologi og plejerobotter i hjemmeplejen/' \
+	-e 's/afprøvning af sensorer/afprøvning af plejerobotter/' \
 	"$SAMPLES/applications-ahf.xml" >"$T/in/applications/applications-ahf.xml"
 cat >"$T/in/applications/applications-new.xml" <<'X'
 <?xml version="1.0" encoding="UTF-8"?>
@@ -39,7 +39,7 @@ expect_status 1 euprio-nightly -i "$T/in" -o "$out" --today 2025-03-02
 C="$out/changes-2025-03-02.csv"
 contains "$C" "new,NEW-1,Robotter i ældreplejen" "added application is new"
 contains "$C" "left,101069000," "removed application left"
-contains "$C" "score,AHF-2025-009,Velfærdsteknologi og robotter i hjemmeplejen,consider,consider,51.3,54.8" "changed score: robots in title and text make G9 count beside G3"
+contains "$C" "score,AHF-2025-009,Velfærdsteknologi og plejerobotter i hjemmeplejen,consider,consider,51.3,54.8" "changed score: plejerobotter makes G9 count beside G3"
 lacks "$C" "AHF-2025-003" "unchanged candidates are not listed"
 [ "$(readlink "$out/candidates-latest.csv")" = candidates-2025-03-02.csv ] && pass || fail "latest moved on"
 [ "$(wc -l <"$out/history.csv")" -eq 3 ] && pass || fail "history has two runs"

@@ -2,7 +2,8 @@
  * salience.c) and compound terms (compound.c): each zone and threshold on
  * terms of its own, sentence ends, the settings and markers table refused
  * with their place, the compound column at every place of the scan's
- * blocks with and without AVX2. */
+ * blocks with and without AVX2, and the words issue #20 names with the
+ * shipped terms. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +33,35 @@ static int teardown(void **s)
 	(void)s;
 	eu_goals_free(G);
 	return 0;
+}
+
+/* The goals of a record whose one field is set. */
+static char *goals_of(const char *field, const char *text)
+{
+	size_t nf = eu_goals_nfields(G);
+	const char *t[32];
+	size_t l[32];
+	eu_goals_result r = {0};
+	eu_buf err = EU_BUF_INIT;
+
+	for (size_t i = 0; i < nf; i++) {
+		int on = strcmp(eu_goals_field(G, i), field) == 0;
+		t[i] = on ? text : "";
+		l[i] = on ? strlen(text) : 0;
+	}
+	assert_int_equal(eu_goals_record(G, t, l, &r, &err, NULL, NULL), 0);
+	char *out = strdup(r.goals.p ? r.goals.p : "");
+	eu_goals_result_free(&r);
+	eu_buf_free(&err);
+	return out;
+}
+
+static void expect(const char *field, const char *text, const char *want)
+{
+	char *got = goals_of(field, text);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s \"%s\": want \"%s\", got \"%s\"", field, text, want, got);
+	free(got);
 }
 
 /* A config directory of the given terms, with the shipped rule's numbers
@@ -329,6 +359,78 @@ static void test_compound_column(void **s)
 	rm_config(dir);
 }
 
+/* The words issue #20 names, with the shipped terms: compounds whose last
+ * part is a term count for it where the term's row says so; words that
+ * begin or end like a term do not; English inflections count. */
+static void test_issue_words(void **s)
+{
+	(void)s;
+	expect("title", "Træningsrobotter", "G9");
+	expect("title", "En plejerobot", "G9");
+	expect("title", "Plejerobotter og servicerobotter", "G9");
+	expect("title", "Nye plejeboliger", "G3");
+	expect("title", "Friplejeboliger", "G3");                /* and as a compound */
+	expect("title", "Vækstiværksættere", "G6");
+	expect("title", "Kystturisme", "G6");
+	expect("title", "Arbejdsledige og nyledige", "G2");
+	expect("title", "Filmens klimaks", "");                  /* not climate */
+	expect("title", "En energisk leder", "");                /* not energy */
+	expect("title", "Grønland", "");                         /* not green */
+	expect("title", "Øresund og Guldborgsund", "");          /* not healthy */
+	expect("title", "Forældre", "");                         /* not elderly */
+	expect("title", "Arbejdsmiljø", "");                     /* not environment */
+	expect("title", "Forskerboliger", "");                   /* bolig is no compound row */
+	expect("title", "Climates and climatic change", "G8");
+	expect("title", "Energy-efficient renovation", "G8");
+	expect("title", "Urban spaces", "G7");
+	expect("title", "Job creation", "G6");                   /* rule 1: not G2 */
+	expect("title", "Jobskabelse", "G6");
+	expect("title", "Labour mobility", "");                  /* not urban mobility */
+	expect("title", "Soil health", "G8");                    /* not G4 */
+	expect("title", "Artificial intelligence", "");          /* rule 5: not G9 */
+}
+
+/* The research note's constructed compound and false-friend cases
+ * (notes/goals/compounds.csv): each text serves the goals it expects and
+ * none it refuses. */
+static void test_compound_and_false_friend_cases(void **s)
+{
+	(void)s;
+	static const struct { const char *text, *expect, *refuse; } cases[] = {
+		{"Kommunen tester træningsrobotter på genoptræningscentret.", "G9", ""},
+		{"En plejerobot hjælper personalet om natten.", "G9", ""},
+		{"Servicerobotter rydder op i kantinen.", "G9", ""},
+		{"Nye plejeboliger bygges i bydelen.", "G3", ""},
+		{"Filmens klimaks kommer i tredje akt.", "", "G8"},
+		{"Hun er en energisk leder af foreningen.", "", "G8"},
+		{"Ekspeditionen går til Grønland og de grønlandske bygder.", "", "G8"},
+		{"Broen over Øresund åbnede i 2000.", "", "G4"},
+		{"Forældre til børn i dagtilbud inviteres.", "G1", "G3"},
+		{"Guldborgsund og Frederikssund samarbejder om turisme.", "G6", "G4"},
+		{"Arbejdsmiljø og læringsmiljø i virksomhederne.", "", "G8"},
+		{"Kystturisme og erhvervsturisme skal give vækst.", "G6", ""},
+		{"Projektet hjælper nyledige og arbejdsledige i job.", "G2", ""},
+		{"The soil health of farmland and plant health are studied.", "G8", "G4"},
+		{"Labour mobility across borders and social infrastructure.", "", "G7"},
+		{"Climates and climatic change in cities.", "G8", ""},
+		{"Energiforbruget skal ned ved energirenovering.", "G8", ""},
+		{"Forskerboliger og zerobolig-konceptet.", "", "G3"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *got = goals_of("summary", cases[i].text);
+		char want[16], ref[16];
+		snprintf(want, sizeof want, ";%s;", cases[i].expect);
+		snprintf(ref, sizeof ref, ";%s;", cases[i].refuse);
+		char list[64];
+		snprintf(list, sizeof list, ";%s;", got);
+		if (*cases[i].expect && !strstr(list, want))
+			fail_msg("\"%s\": want %s, got \"%s\"", cases[i].text, cases[i].expect, got);
+		if (*cases[i].refuse && strstr(list, ref))
+			fail_msg("\"%s\": must not be %s, got \"%s\"", cases[i].text, cases[i].refuse, got);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +438,8 @@ int main(void)
 		cmocka_unit_test(test_salience_sentences),
 		cmocka_unit_test(test_salience_config_faults),
 		cmocka_unit_test(test_compound_column),
+		cmocka_unit_test(test_issue_words),
+		cmocka_unit_test(test_compound_and_false_friend_cases),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
