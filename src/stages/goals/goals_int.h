@@ -533,17 +533,28 @@ static inline size_t mark_term(const size_t *terms, PCRE2_SPTR mark)
  * the fourth.  From the first byte from 0x80 on, every class passes: the
  * tables judge ASCII only. */
 #ifdef EU_AVX2
-__attribute__((target("avx2"))) static inline __m256i compound_classes(const struct compound *cp, int k, __m256i v)
+/* The nibble tables in registers, loaded once per field. */
+struct ctab {
+	__m256i lo[5], hi[5];
+};
+
+__attribute__((target("avx2"))) static inline void compound_tables(const struct compound *cp, struct ctab *t)
 {
-	const __m256i nib = _mm256_set1_epi8(0x0f);
-	__m256i l = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)cp->lo[k]));
-	__m256i h = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)cp->hi[k]));
-	return _mm256_and_si256(_mm256_shuffle_epi8(l, _mm256_and_si256(v, nib)),
-				_mm256_shuffle_epi8(h, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+	for (int k = 0; k < 5; k++) {
+		t->lo[k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)cp->lo[k]));
+		t->hi[k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)cp->hi[k]));
+	}
 }
 
-__attribute__((target("avx2"))) static inline uint32_t compound_mask_avx2(const struct compound *cp,
-									  const unsigned char *P, uint32_t inner)
+__attribute__((target("avx2"))) static inline __m256i compound_classes(const struct ctab *t, int k, __m256i v)
+{
+	const __m256i nib = _mm256_set1_epi8(0x0f);
+	return _mm256_and_si256(_mm256_shuffle_epi8(t->lo[k], _mm256_and_si256(v, nib)),
+				_mm256_shuffle_epi8(t->hi[k], _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+}
+
+__attribute__((target("avx2"))) static inline uint32_t compound_mask_avx2(const struct ctab *t, const unsigned char *P,
+									  uint32_t inner)
 {
 	const __m256i all = _mm256_set1_epi8(-1);
 	__m256i v0 = _mm256_loadu_si256((const __m256i *)P), v1 = _mm256_loadu_si256((const __m256i *)(P + 1)),
@@ -554,11 +565,11 @@ __attribute__((target("avx2"))) static inline uint32_t compound_mask_avx2(const 
 	/* A Latin-1 letter (C3 xx: æ ø å é) second after an ASCII first is
 	 * judged by its xx: Danish text has many. */
 	__m256i c3 = _mm256_andnot_si256(v0, _mm256_cmpeq_epi8(v1, _mm256_set1_epi8((char)0xc3)));
-	__m256i c1 = _mm256_blendv_epi8(_mm256_blendv_epi8(compound_classes(cp, 1, v1), all, s1),
-					compound_classes(cp, 4, v2), c3);
-	__m256i c = _mm256_and_si256(compound_classes(cp, 0, v0), c1);
-	c = _mm256_and_si256(c, _mm256_blendv_epi8(compound_classes(cp, 2, v2), all, s2));
-	c = _mm256_and_si256(c, _mm256_blendv_epi8(compound_classes(cp, 3, v3), all, s3));
+	__m256i c1 = _mm256_blendv_epi8(_mm256_blendv_epi8(compound_classes(t, 1, v1), all, s1),
+					compound_classes(t, 4, v2), c3);
+	__m256i c = _mm256_and_si256(compound_classes(t, 0, v0), c1);
+	c = _mm256_and_si256(c, _mm256_blendv_epi8(compound_classes(t, 2, v2), all, s2));
+	c = _mm256_and_si256(c, _mm256_blendv_epi8(compound_classes(t, 3, v3), all, s3));
 	/* Inside a word as far as one compare tells: the byte before is not
 	 * a space, control or punctuation below '0'. */
 	__m256i vb = _mm256_loadu_si256((const __m256i *)(P - 1));
