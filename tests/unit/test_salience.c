@@ -228,6 +228,34 @@ static void test_salience_rule(void **s)
 	rm_config(dir);
 }
 
+/* A record keeps 8,192 hits (memory stays flat): the rest still count, at
+ * their field's zone, and the explanation says how many. */
+static void test_salience_many_hits(void **s)
+{
+	(void)s;
+	char *dir = mini_config("goal,weight,fields,pattern\nG1,1,title;summary,\\bfoo\\b\n");
+	eu_goals *g = eu_goals_load(dir);
+	assert_non_null(g);
+	size_t n = 9000 * 4;
+	char *text = malloc(n + 1);
+	for (size_t i = 0; i < 9000; i++)
+		memcpy(text + 4 * i, "foo ", 4);
+	text[n] = '\0';
+	char *why = NULL;
+	char *got = salience_of(g, "", text, &why);
+	/* One sentence: the kept 8,192 are in the lead (2 each), the 808
+	 * past them counted in the body (1 each). */
+	if (strncmp(got, "G1 | G1:17192 |", 15) != 0)
+		fail_msg("%.*s", 60, got);
+	if (!strstr(why, "808 hits past the first 8192") || !strstr(why, "9000 mentions"))
+		fail_msg("%s", why);
+	free(got);
+	free(why);
+	free(text);
+	eu_goals_free(g);
+	rm_config(dir);
+}
+
 /* Sentences end at . ! ? before a space or straight before a capital, at
  * : and ; before a capital, and at a line break; not inside "4.0" or
  * "e.g. the". */
@@ -435,6 +463,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_salience_rule),
+		cmocka_unit_test(test_salience_many_hits),
 		cmocka_unit_test(test_salience_sentences),
 		cmocka_unit_test(test_salience_config_faults),
 		cmocka_unit_test(test_compound_column),

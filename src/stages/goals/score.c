@@ -187,7 +187,15 @@ int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *le
 	for (size_t g = 0; !G->salience && g < G->ngoals; g++)
 		eu_buf_clear(&a.ev[g]);
 
-	int rc = goals_scan_record(&a, text, len, err);
+	int rc = 0;
+	/* Kept hits hold 32-bit offsets; the reader's limit is 1 GiB a field. */
+	for (size_t f = 0; f < G->nfields && rc == 0; f++)
+		if (len[f] > UINT32_MAX) {
+			eu_buf_printf(err, "%s: %zu bytes, more than goal alignment reads in one field", G->fields[f], len[f]);
+			rc = -1;
+		}
+	if (rc == 0)
+		rc = goals_scan_record(&a, text, len, err);
 	if (rc == 0 && G->salience) {
 		goals_zones(&a, text, len);
 		if (hit)
