@@ -16,10 +16,11 @@ run() {
 }
 
 # all_same LABEL INPUT...: -j1 without memo, scanning with SSE2 where the
-# processor has AVX2, is the reference.
+# processor has AVX2 and filtering compounds by the byte-pair table, is
+# the reference.
 all_same() {
 	label=$1; shift
-	run ref env EUPRIO_GOALS_NO_MEMO=1 EUPRIO_GOALS_NO_AVX2=1 euprio-goals -j1 "$@"
+	run ref env EUPRIO_GOALS_NO_MEMO=1 EUPRIO_GOALS_NO_AVX2=1 EUPRIO_GOALS_NO_SSSE3=1 euprio-goals -j1 "$@"
 	[ -s "$T/ref.out" ] && pass || fail "$label: no output"
 	for j in 1 2 3 8; do
 		run j$j euprio-goals -j $j "$@"

@@ -325,8 +325,8 @@ static void test_salience_config_faults(void **s)
 
 /* A term whose row says compound "yes" matches as the last part of a
  * word too, the hit being the whole word; other rows keep their word
- * start.  With the AVX2 filter and the scalar one, at every place of the
- * 32-byte blocks. */
+ * start.  With the AVX2 filter, the SSSE3 one and the byte-pair table, at
+ * every place of the 32-byte blocks. */
 static void test_compound_column(void **s)
 {
 	(void)s;
@@ -336,10 +336,14 @@ static void test_compound_column(void **s)
 				"G2,1,title;summary,\\bledig(?:e|hed)?\\b,\\b\\w*(?:over|bo)ledig\\w*,yes\n"
 				"G2,1,title;summary,\\bsund\\w*,,no\n");
 	setenv("EUPRIO_GOALS_NO_AVX2", "1", 1);
+	eu_goals *ssse3 = eu_goals_load(dir);
+	setenv("EUPRIO_GOALS_NO_SSSE3", "1", 1);
 	eu_goals *scalar = eu_goals_load(dir);
 	unsetenv("EUPRIO_GOALS_NO_AVX2");
+	unsetenv("EUPRIO_GOALS_NO_SSSE3");
 	eu_goals *g = eu_goals_load(dir);
 	assert_non_null(g);
+	assert_non_null(ssse3);
 	assert_non_null(scalar);
 	static const struct { const char *text, *want; } cases[] = {
 		{"træningsrobotter", "G1 title@0+17:2 title;"},
@@ -354,13 +358,14 @@ static void test_compound_column(void **s)
 		{"arbejdsledigheden", ""},                            /* ledig(?:e|hed)?\b ends there */
 		{"xrobot-xrobot ÆRObot", "G1 title@0+6:2 title;G1 title@7+6:2 title;G1 title@14+7:2 title;"},
 	};
-	for (int v = 0; v < 2; v++) {
-		eu_goals *m = v ? scalar : g;
+	static const char *const kind[] = {"avx2", "ssse3", "scalar"};
+	for (int v = 0; v < 3; v++) {
+		eu_goals *m = v == 2 ? scalar : v ? ssse3 : g;
 		for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 			char *got = salience_of(m, cases[i].text, "", NULL);
 			const char *hits = strrchr(got, '|') + 2;
 			if (strcmp(hits, cases[i].want) != 0)
-				fail_msg("%s \"%s\": want %s, got %s", v ? "scalar" : "avx2", cases[i].text, cases[i].want, got);
+				fail_msg("%s \"%s\": want %s, got %s", kind[v], cases[i].text, cases[i].want, got);
 			free(got);
 		}
 		/* Every place in and across the blocks, in a long text. */
@@ -370,11 +375,12 @@ static void test_compound_column(void **s)
 			char *got = salience_of(m, "", text, NULL);
 			snprintf(want, sizeof want, "G1 summary@%zu+7:2 lead;", pad);
 			if (!strstr(got, want))
-				fail_msg("%s pad %zu: %s", v ? "scalar" : "avx2", pad, got);
+				fail_msg("%s pad %zu: %s", kind[v], pad, got);
 			free(got);
 		}
 	}
 	eu_goals_free(g);
+	eu_goals_free(ssse3);
 	eu_goals_free(scalar);
 	rm_config(dir);
 	/* A compound row's pattern starts at a word, and yes means yes. */

@@ -18,8 +18,9 @@
  * Every filter may pass more than it should, never less: the bytes a term
  * can start with come from PCRE2's first-code-unit bitmap, the ones that
  * can follow from partial matches, and from the first byte from 0x80 on
- * any class passes.  Without AVX2 a table of byte pairs does the first
- * step, a place at a time.  Kept out of the scan's own loop: inside it,
+ * any class passes.  Without AVX2 the same runs on 16 bytes with SSSE3,
+ * and without that a table of byte pairs does the first step, a place at
+ * a time.  Kept out of the scan's own loop: inside it,
  * the loop came out a tenth slower for every field.
  *
  * The hit is the whole word from its start, so that the evidence and an
@@ -337,6 +338,55 @@ __attribute__((target("avx2"))) static int pass_avx2(struct acc *a, const struct
 }
 #endif
 
+#ifdef EU_AVX2
+/* The filter of compound_mask_avx2 on 16 bytes, for processors without
+ * AVX2 (SSSE3 has the byte shuffle; the blends are masks). */
+__attribute__((target("ssse3"))) static inline __m128i classes16(const struct compound *cp, int k, __m128i v)
+{
+	const __m128i nib = _mm_set1_epi8(0x0f);
+	__m128i l = _mm_loadu_si128((const __m128i *)cp->lo[k]), h = _mm_loadu_si128((const __m128i *)cp->hi[k]);
+	return _mm_and_si128(_mm_shuffle_epi8(l, _mm_and_si128(v, nib)),
+			     _mm_shuffle_epi8(h, _mm_and_si128(_mm_srli_epi16(v, 4), nib)));
+}
+
+__attribute__((target("ssse3"))) static uint32_t mask16(const struct compound *cp, const unsigned char *P)
+{
+	const __m128i zero = _mm_setzero_si128();
+	__m128i v0 = _mm_loadu_si128((const __m128i *)P), v1 = _mm_loadu_si128((const __m128i *)(P + 1)),
+		v2 = _mm_loadu_si128((const __m128i *)(P + 2)), v3 = _mm_loadu_si128((const __m128i *)(P + 3));
+	/* From the first byte from 0x80 on, every class. */
+	__m128i s1 = _mm_cmplt_epi8(_mm_or_si128(v0, v1), zero), s2 = _mm_or_si128(s1, _mm_cmplt_epi8(v2, zero));
+	__m128i s3 = _mm_or_si128(s2, _mm_cmplt_epi8(v3, zero));
+	__m128i c3 = _mm_andnot_si128(_mm_cmplt_epi8(v0, zero), _mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xc3)));
+	__m128i c1 = _mm_or_si128(classes16(cp, 1, v1), s1);
+	c1 = _mm_or_si128(_mm_andnot_si128(c3, c1), _mm_and_si128(c3, classes16(cp, 4, v2)));
+	__m128i c = _mm_and_si128(classes16(cp, 0, v0), c1);
+	c = _mm_and_si128(c, _mm_or_si128(classes16(cp, 2, v2), s2));
+	c = _mm_and_si128(c, _mm_or_si128(classes16(cp, 3, v3), s3));
+	__m128i vb = _mm_loadu_si128((const __m128i *)(P - 1));
+	unsigned after = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(vb, _mm_set1_epi8('0')), vb));
+	return ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, zero)) & after & 0xffffu;
+}
+
+__attribute__((target("ssse3"))) static int pass_ssse3(struct acc *a, const struct fieldplan *fp, struct cstate *cs,
+							size_t f, const char *s, size_t n, eu_buf *err)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char buf[40];
+
+	for (size_t i = 0; i < n; i += 16) {
+		uint32_t m = mask16(&fp->cp, window(u, n, i, buf)) & (n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1);
+		while (m) {
+			size_t p = i + (size_t)__builtin_ctz(m);
+			m &= m - 1;
+			if (candidate(a, fp, cs, f, s, n, p, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+#endif
+
 /* The compound hits of field f (n bytes at s), after its word-boundary
  * scan, whose hits are kept from first_hit on. */
 int goals_compound_scan(struct acc *a, const struct fieldplan *fp, size_t f, const char *s, size_t n,
@@ -351,6 +401,11 @@ int goals_compound_scan(struct acc *a, const struct fieldplan *fp, size_t f, con
 	if (G->avx2)
 		return pass_avx2(a, fp, &cs, f, s, n, err);
 #endif
+#ifdef EU_AVX2
+	if (G->ssse3)
+		return pass_ssse3(a, fp, &cs, f, s, n, err);
+#endif
+	/* A place at a time, by the table of byte pairs. */
 	const unsigned char *u = (const unsigned char *)s;
 	unsigned char buf[40];
 	for (size_t p = 0; p < n; p++) {

@@ -232,6 +232,7 @@ struct eu_goals {
 	unsigned char word2[30 << 6];
 	int c3_letters;          /* \w holds every C3 xx but × and ÷ (see block_words) */
 	int avx2;                /* scan with scan_field_avx2 */
+	int ssse3;               /* without AVX2: filter compounds with SSSE3 (compound.c) */
 	struct memo *memo;       /* NULL: EUPRIO_GOALS_NO_MEMO */
 	eu_buf *ev;              /* per goal: evidence scratch, reused */
 	struct xscan *xs;        /* where each exclude pattern's search stands */

@@ -57,6 +57,11 @@ void goals_chars_init(eu_goals *G)
 	const char *na = getenv("EUPRIO_GOALS_NO_AVX2");
 	G->avx2 = __builtin_cpu_supports("avx2") && (!na || !*na || strcmp(na, "0") == 0);
 #endif
+#ifdef EU_AVX2
+	/* EUPRIO_GOALS_NO_SSSE3=1 tries the compound filter's byte-pair table. */
+	const char *ns = getenv("EUPRIO_GOALS_NO_SSSE3");
+	G->ssse3 = __builtin_cpu_supports("ssse3") && (!ns || !*ns || strcmp(ns, "0") == 0);
+#endif
 }
 
 /* The end of the run of word characters from j. */
