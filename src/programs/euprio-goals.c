@@ -23,16 +23,19 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: %s\n"
-		"Find which of the council's ten goals each record serves, by the terms in\n"
-		"goal_terms.csv.  Adds goals (e.g. G3;G9), goal_count, goal_strength\n"
-		"(evidence per matched goal, e.g. G3:2.5;G9:4) and goal_evidence (the words\n"
-		"that matched and where).\n"
+		"Find which of the council's ten goals each record is for, by the terms in\n"
+		"goal_terms.csv and the salience rule (settings.csv): a goal counts when it\n"
+		"is a main purpose of the text, not a passing mention.  Adds goals (the\n"
+		"counted goals, strongest first: G9;G3), goal_count, goal_strength (each\n"
+		"one's evidence: G9:6;G3:2.5), goal_evidence (the words that matched and\n"
+		"where) and goal_flag (weak:G6 when no goal counted, though G6 had some).\n"
 		"\n"
 		"  -c, --config DIR    the policy directory; by default\n", synopsis);
 	eu_cli_config_help(out, 22);
 	fprintf(out,
 		"  -x, --explain[=ID]  instead of records, print every term hit (of record\n"
-		"                      ID only, if given: -xID) with its position and line\n"
+		"                      ID only, if given: -xID) with its position, zone and\n"
+		"                      line, and for each goal why it counted or did not\n"
 		"  -j, --jobs N        load and match on N threads (default: the processors\n"
 		"                      online, at most 8); the output is the same for every N\n"
 		"  -h, --help          show this help and exit\n"
@@ -41,9 +44,9 @@ static void usage(FILE *out)
 		"See euprio-goals(1).\n");
 }
 
-static const char *const owned[] = {"goals", "goal_count", "goal_strength", "goal_evidence",
+static const char *const owned[] = {"goals", "goal_count", "goal_strength", "goal_evidence", "goal_flag",
 				    "knowledge_points", "reputation_points"};
-static const unsigned char numeric[] = {0, 1, 0, 0, 1, 1};
+static const unsigned char numeric[] = {0, 1, 0, 0, 0, 1, 1};
 
 struct ctx {
 	eu_goals *G;
@@ -82,15 +85,34 @@ static int prepare(void *vctx, const eu_stream *s)
 	return 0;
 }
 
-static void explain_hit(void *vctx, const char *goal, const char *field, size_t offset,
-			const char *text, size_t len, const char *file, long line, const char *pattern,
-			double weight)
+static void explain_hit(void *vctx, const eu_goals_hit *h)
 {
 	struct ctx *c = vctx;
 
 	c->hits++;
-	printf("%s\t%s\t%s@%zu\t\"%.*s\"\tweight %g\t%s:%ld %s\n", c->cur_id, goal, field,
-	       offset, (int)(len > 80 ? 80 : len), text, weight, file, line, pattern);
+	if (h->zone)
+		printf("%s\t%s\t%s@%zu %s\t\"%.*s\"\tweight %g x %g\t%s:%ld %s\n", c->cur_id, h->goal, h->field,
+		       h->offset, h->zone, (int)(h->len > 80 ? 80 : h->len), h->text, h->weight, h->factor,
+		       h->term_file, h->term_line, h->pattern);
+	else
+		printf("%s\t%s\t%s@%zu\t\"%.*s\"\tpoints %g\t%s:%ld %s\n", c->cur_id, h->goal, h->field, h->offset,
+		       (int)(h->len > 80 ? 80 : h->len), h->text, h->weight, h->term_file, h->term_line, h->pattern);
+}
+
+/* The rule's verdict per goal, a line each, after the record's hits. */
+static void explain_verdict(const struct ctx *c)
+{
+	const char *p = c->res.why.p, *end = p + c->res.why.len;
+
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		printf("%s\t%.*s\n", c->cur_id, (int)n, p);
+		p += n + 1;
+	}
+	printf("%s\tmatched %s\t%s%s%s\n", c->cur_id, c->res.count ? c->res.goals.p : "no goal",
+	       c->res.strength.len ? c->res.strength.p : "", c->res.flag.len ? "\tflag " : "",
+	       c->res.flag.len ? c->res.flag.p : "");
 }
 
 /* A worker thread's context: the columns are shared, the matcher's
@@ -152,8 +174,7 @@ static int process(void *vctx, const eu_rec *rec, eu_owned *out, eu_buf *reason)
 		return 1;
 	}
 	if (c->explain) {
-		printf("%s\tmatched %s\t%s\n", c->cur_id, c->res.count ? c->res.goals.p : "no goal",
-		       c->res.strength.len ? c->res.strength.p : "");
+		explain_verdict(c);
 		return 0;
 	}
 	swap_bufs(&out->val[0], &c->res.goals);
@@ -165,10 +186,11 @@ static int process(void *vctx, const eu_rec *rec, eu_owned *out, eu_buf *reason)
 	eu_buf_add(&out->val[1], q, (size_t)(num + sizeof num - q));
 	swap_bufs(&out->val[2], &c->res.strength);
 	swap_bufs(&out->val[3], &c->res.evidence);
+	swap_bufs(&out->val[4], &c->res.flag);
 	if (c->kidx >= 0)
-		eu_fmt_amount(&out->val[4], c->res.score[c->kidx]);
+		eu_fmt_amount(&out->val[5], c->res.score[c->kidx]);
 	if (c->ridx >= 0)
-		eu_fmt_amount(&out->val[5], c->res.score[c->ridx]);
+		eu_fmt_amount(&out->val[6], c->res.score[c->ridx]);
 	return 0;
 }
 
@@ -226,14 +248,14 @@ int main(int argc, char **argv)
 	c.kidx = eu_goals_extra_index(c.G, "knowledge");
 	c.ridx = eu_goals_extra_index(c.G, "reputation");
 	eu_filter f = {
-		.owned = owned, .nowned = 4, .owned_numeric = numeric,
+		.owned = owned, .nowned = 5, .owned_numeric = numeric,
 		.prepare = prepare, .process = process,
 		.worker_new = worker_new, .worker_free = worker_free,
 		/* The explanation is printed as the hits come: one thread. */
 		.jobs = c.explain ? 1 : jobs,
 	};
 	if (c.kidx >= 0 || c.ridx >= 0)
-		f.nowned = 6;   /* the principle evidence rides along */
+		f.nowned = 7;   /* the principle evidence rides along */
 	/* In --explain mode the record stream is discarded: the report is
 	 * printed on stdout by the hit callback instead. */
 	int devnull = -1;

@@ -35,7 +35,10 @@ same "$T/pipe.csv" "$T/noorigin.csv" "standard input"
 # The pipeline: calls go through goals with every record kept.
 euprio-calls --today 2026-12-02 ft-topics.json | euprio-goals >"$T/g.csv"
 want_counts "$T/g.csv" 3 0 "through euprio-goals"
-contains "$T/g.csv" "G3;G9" "robotics and renovation goals"
+# Robots are the call's purpose; the schools and care homes they renovate
+# are its setting, not its aim: the salience rule leaves G3 out.
+contains "$T/g.csv" ",G9,1,G9:" "robotics call: its purpose, G9"
+lacks "$T/g.csv" "G3" "the setting of a robotics call is not its goal"
 
 # Bad input: each with its status, file and object in the message, the
 # rest read.

@@ -77,7 +77,8 @@ last_row "$out" | grep -q '^2025-03-01,[0-9-]* [0-9:]*,1,"11 candidates, 5 rejec
 
 # ---- The next day: one application added, one removed, one changed.
 mv "$T/in/applications/cordis-project.xml" "$T/cordis-project.xml"
-sed 's/Velfærdsteknologi i hjemmeplejen/Velfærdsteknologi og robotter i hjemmeplejen/' \
+sed -e 's/Velfærdsteknologi i hjemmeplejen/Velfærdsteknologi og plejerobotter i hjemmeplejen/' \
+	-e 's/afprøvning af sensorer/afprøvning af plejerobotter/' \
 	"$SAMPLES/applications-ahf.xml" >"$T/in/applications/applications-ahf.xml"
 cat >"$T/in/applications/applications-new.xml" <<'X'
 <?xml version="1.0" encoding="UTF-8"?>
@@ -93,7 +94,7 @@ expect_status 1 euprio-nightly -i "$T/in" -o "$out" --today 2025-03-02
 C="$out/changes-2025-03-02.csv"
 contains "$C" "new,NEW-1,Robotter i ældreplejen" "added application is new"
 contains "$C" "left,101069000," "removed application left"
-contains "$C" "score,AHF-2025-009,Velfærdsteknologi og robotter i hjemmeplejen,consider,consider,49.8,54.8" "changed score"
+contains "$C" "score,AHF-2025-009,Velfærdsteknologi og plejerobotter i hjemmeplejen,consider,consider,51.3,54.8" "changed score: plejerobotter makes G9 count beside G3"
 lacks "$C" "AHF-2025-003" "unchanged candidates are not listed"
 consistent "$out" "second night" --tidy
 [ "$(cat "$T/newest")" = 2025-03-02 ] && pass || fail "latest moved on"

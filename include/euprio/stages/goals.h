@@ -16,7 +16,12 @@ typedef struct eu_goals_spec {
 	const char *terms_file;
 	const char *goal_col;
 	const char *weight_col;
-	int field_weights;        /* apply field_weight.* from settings.csv */
+	/* Goal alignment's rule: a hit weighs its term's weight times the
+	 * factor of where it stands, every mention counts, and a goal counts
+	 * by the salience rule (salience.* in settings.csv, the markers of
+	 * salience_markers.csv).  0: each term counts once at its weight and
+	 * a group's score is the sum (rank's principle points). */
+	int field_weights;
 	/* A second table matched in the same pass (principle_terms.csv), whose
 	 * groups are evidence, not goals: NULL for none. */
 	const char *extra_terms_file;
@@ -52,19 +57,36 @@ size_t eu_goals_ngoals(const eu_goals *G);
 const char *eu_goals_id(const eu_goals *G, size_t g);
 
 typedef struct eu_goals_result {
-	eu_buf goals;       /* "G3;G9" */
-	eu_buf strength;    /* "G3:2.5;G9:4" */
+	eu_buf goals;       /* the counted goals, strongest first: "G9;G3" */
+	eu_buf strength;    /* their evidence: "G9:6;G3:2.5" */
 	eu_buf evidence;    /* "G9: cobots (summary), robotics (title) | G3: ..." */
+	eu_buf flag;        /* "weak:G6": no goal counted, though G6 had evidence */
+	eu_buf why;         /* when explaining: a line per goal with hits, why it counted or not */
 	size_t count;
-	double *score;      /* per goal (and extra group), ngoals long */
+	double *score;      /* per goal (its evidence) and extra group (points), ngoals long */
 } eu_goals_result;
 
 void eu_goals_result_free(eu_goals_result *r);
 
-/* Called for every counted hit when explaining. */
-typedef void (*eu_goals_hit_fn)(void *ctx, const char *goal, const char *field,
-				size_t offset, const char *text, size_t len, const char *term_file,
-				long term_line, const char *pattern, double weight);
+/* A counted hit, for explaining. */
+typedef struct eu_goals_hit {
+	const char *goal, *field;
+	size_t offset, len;
+	const char *text;        /* the len bytes matched */
+	const char *term_file;
+	long term_line;
+	const char *pattern;
+	double weight;           /* the term's */
+	/* Where it stands by the salience rule ("title", "lead", "purpose",
+	 * "body", "background", "other") and that zone's factor; NULL and 1
+	 * for a points term (principle evidence), counted once at its weight. */
+	const char *zone;
+	double factor;
+} eu_goals_hit;
+
+/* Called for every counted hit when explaining: a points term's as it is
+ * found, a goal term's when the record is scanned and its zone known. */
+typedef void (*eu_goals_hit_fn)(void *ctx, const eu_goals_hit *h);
 
 /* Matches one record; text[i] is the value of field i.  Returns 0, or -1
  * with err set when a match limit was hit (the record must be rejected,

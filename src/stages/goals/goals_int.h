@@ -8,7 +8,9 @@
  *   plan.c       the combined patterns, the field plans and their prefilter
  *   memo.c       the memo, and the hits at one word boundary
  *   scan.c       the word-boundary scan of a record's fields
- *   score.c      a record's hits summed into goals, strength and evidence
+ *   compound.c   terms that may end a Danish compound: found inside words
+ *   salience.c   the salience rule: where each hit stands, and which goals count
+ *   score.c      a record's hits gathered, and the columns written
  *   lifecycle.c  load, clone and free */
 #ifndef EUPRIO_GOALS_INT_H
 #define EUPRIO_GOALS_INT_H
@@ -35,15 +37,70 @@
 #define MAX_FIELDS 32
 #define COMPILE_FLAGS (PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF | PCRE2_NO_AUTO_CAPTURE)
 
+/* What a term's hit is: evidence of a goal, weighed by where it stands
+ * (the salience rule, salience.c); points of a group, each term once at
+ * its weight (the principle terms, and every term of a spec without the
+ * rule); or a marker of the text's structure (salience_markers.csv). */
+enum tkind { T_GOAL, T_POINTS, T_MARK };
+
+/* The kinds of marker, as salience_markers.csv names them. */
+enum mkind { MK_PURPOSE, MK_SECTION, MK_SECTION_END, MK_BACKGROUND, NMKINDS };
+
+/* Where a hit stands, and what a field is to the rule. */
+enum zone { Z_TITLE, Z_LEAD, Z_PURPOSE, Z_BODY, Z_BACKGROUND, Z_OTHER, NZONES };
+enum fkind { FK_OTHER, FK_TITLE, FK_TEXT };
+
 struct term {
 	size_t goal;
 	const char *file;        /* the table it came from, for --explain */
-	int unweighted;          /* an extra-table term: field weights do not apply */
+	unsigned char kind;      /* enum tkind */
+	unsigned char mark;      /* enum mkind, for a marker */
+	unsigned char compound;  /* may be the last part of a compound (compound.c) */
 	double weight;
 	unsigned fields;         /* bit per field */
 	char *pattern;
 	pcre2_code *exclude;
 	long line;
+};
+
+/* A goal term's hit, kept until the record is scanned, when its zone is
+ * known (markers may come after it). */
+struct rhit {
+	uint32_t term, ms, me;
+	uint16_t goal;
+	uint8_t field, zone;
+};
+
+/* A marker's hit. */
+struct rmark {
+	uint32_t ms, me;
+	uint8_t field, kind;
+};
+
+/* A stretch of a text field that states the purpose (salience.c). */
+struct span {
+	uint32_t s, e;
+};
+
+/* Hits and markers kept per record at most: memory stays flat.  Hits past
+ * the cap still count, at their field's zone (title, body, other), and
+ * --explain says how many; markers past it are not used. */
+#define HITS_MAX 8192
+#define MARKS_MAX 1024
+
+/* The rule's numbers, from settings.csv (salience.*). */
+struct salience {
+	double zone[NZONES];
+	double lead_sentences, min_evidence, relative, min_density, section_bytes;
+};
+
+/* One goal's tally in a record. */
+struct gstat {
+	double e;                /* evidence: term weight x zone factor, summed */
+	double bg;               /* the part of it in the background */
+	unsigned zones[NZONES];  /* mentions by zone, counted as the zones are found */
+	unsigned mentions, terms; /* set by sum_terms and goals_decide */
+	int top;                 /* a mention in title, lead or purpose (set by goals_decide) */
 };
 
 struct combo {                   /* terms of one goal (or all goals) for one field */
@@ -75,6 +132,26 @@ struct prefilter {
 };
 #define QUAD_BITS 20
 
+/* The compound terms of a field plan (compound.c): where inside a word
+ * one can start (byte classes for the SIMD filter, a byte-pair table for
+ * the scalar one, the Latin-1 letters that can be second, and a prefilter
+ * of four bytes), and each goal's anchored alternation of them. */
+struct compound {
+	size_t n;                /* compound terms */
+	/* Nibble tables: the classes of a byte as a term's first, second,
+	 * third and fourth (a class per term, eight at most, shared beyond). */
+	unsigned char lo[5][16], hi[5][16]; /* [4]: a C3 xx letter's xx as second */
+	uint8_t pair[1 << 13];   /* bit per (byte, next byte): the same, for the scalar filter */
+	uint64_t c3[128];        /* ASCII first byte: bit per C3 xx letter (xx & 63) that may be second */
+	pcre2_code *all;         /* every compound term, anchored, for the prefilter */
+	int all_safe;            /* the prefilter may judge them (goals_compound_build says when) */
+	struct prefilter pre;
+	size_t *glist, ng;       /* the goals with compound terms */
+	pcre2_code **goal;       /* per goal, anchored, or NULL */
+	size_t **gterm;          /* per goal: mark n -> term index */
+	unsigned char (*gfirst)[256]; /* per goal: bytes its compound terms can start with */
+};
+
 struct fieldplan {               /* the word-boundary scan of one field */
 	int any;                 /* the field has word-start terms */
 	struct bucket *buckets;  /* distinct term sets */
@@ -91,6 +168,7 @@ struct fieldplan {               /* the word-boundary scan of one field */
 	unsigned id;             /* its field's index: names it in the memo */
 	int nonword_first;       /* some term can start with a non-word byte */
 	int fold;                /* no term tells letter cases apart (fold_safe) */
+	struct compound cp;      /* its compound terms, if any */
 };
 
 /* The memo's entries (see memo.c for what it remembers and why that is
@@ -128,7 +206,6 @@ struct eu_goals {
 	char **ids;
 	size_t ngoals;
 	char *fields[MAX_FIELDS];
-	double fweight[MAX_FIELDS];
 	size_t nfields;
 	struct term *terms;
 	size_t nterms;
@@ -138,36 +215,52 @@ struct eu_goals {
 	/* The plan each field scans with: fields with the same word-start terms
 	 * (title, summary, keywords) share one, built once. */
 	const struct fieldplan *use[MAX_FIELDS];
-	double threshold;
+	int salience;            /* goals are decided by the salience rule */
+	struct salience sal;
+	unsigned char fkind[MAX_FIELDS]; /* enum fkind */
+	char *markers_path;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
 	pcre2_match_data *md;
 	pcre2_match_data *xmd;
 	char *terms_path;
 	eu_goals_spec spec;
-	int *extra;              /* per group: from the extra table */
+	int *extra;              /* per group: 0 a goal, 1 the extra table's, 2 markers */
 	int nojit;               /* some pattern is not JIT-compiled */
 	/* \w of the two-byte UTF-8 characters (U+0080 to U+07FF: Latin-1,
 	 * Latin Extended, Greek, Cyrillic), by (lead - 0xC2) << 6 | trail. */
 	unsigned char word2[30 << 6];
 	int c3_letters;          /* \w holds every C3 xx but × and ÷ (see block_words) */
 	int avx2;                /* scan with scan_field_avx2 */
+	int ssse3;               /* without AVX2: filter compounds with SSSE3 (compound.c) */
 	struct memo *memo;       /* NULL: EUPRIO_GOALS_NO_MEMO */
 	eu_buf *ev;              /* per goal: evidence scratch, reused */
 	struct xscan *xs;        /* where each exclude pattern's search stands */
-	double *tw;              /* per term: best weighted hit in this record, 0 between */
+	double *tw;              /* per term: best hit (points) or sum of zone factors (goals), 0 between */
 	unsigned char *seen;     /* per term: hit in this record, 0 between */
 	uint32_t *touched;       /* the terms hit in this record */
+	uint32_t *first;         /* per goal term: its first kept hit in this record, or UINT32_MAX */
+	struct rhit *hits;       /* HITS_MAX */
+	struct rmark *marks;     /* MARKS_MAX */
+	struct gstat *gs;        /* per group */
+	struct span *spans;      /* MARKS_MAX */
 	int is_clone;            /* owns only the scratch below the terms */
 };
 
 /* What one record has gathered so far. */
 struct acc {
 	const eu_goals *G;
-	double *tw;              /* per term: best weighted hit, 0 if none */
+	double *tw;              /* per term: see eu_goals */
 	unsigned char *seen;     /* per term: hit yet */
 	uint32_t *touched;       /* the terms hit, so that only they are summed and reset */
 	size_t ntouched;
+	uint32_t *first;         /* see eu_goals */
+	struct rhit *hits;       /* the goal terms' hits, in the order found */
+	size_t nhits, over;      /* kept, and counted past HITS_MAX */
+	struct rmark *marks;
+	size_t nmarks;
+	struct gstat *gs;
+	size_t bg[MAX_FIELDS];   /* per text field: where its background starts (its length if none) */
 	eu_buf *ev;              /* per goal: evidence text */
 	size_t *last_end;        /* per goal and field: where its last hit ended */
 	eu_goals_hit_fn hit;
@@ -177,14 +270,38 @@ struct acc {
 /* Calls between the files, each told where it is defined. */
 
 /* terms.c */
+struct eu_table;
 int goals_load_goal_table(eu_goals *G, const char *dir);
 int goals_load_terms(eu_goals *G, const char *dir, const char *file, const char *goal_col,
 		     const char *weight_col, int extra, pcre2_match_data *probe);
 int goals_load_settings(eu_goals *G, const char *dir);
+char *goals_term_pattern(const struct eu_table *t, size_t r, long c, pcre2_match_data *probe);
+long goals_add_group(eu_goals *G, const char *id, int extra);
+
+/* salience.c */
+extern const char *const goals_zone_name[NZONES];
+int goals_load_salience(eu_goals *G, const void *settings);
+int goals_load_markers(eu_goals *G, const char *dir, pcre2_match_data *probe);
+void goals_hit_over(struct acc *a, const struct term *tm, size_t f);
+void goals_zones(struct acc *a, const char *const *text, const size_t *len);
+void goals_decide(struct acc *a, const char *const *text, const size_t *len, eu_goals_result *res);
+
+/* compound.c */
+int goals_compound_build(eu_goals *G, struct fieldplan *fp, const size_t *list, size_t n,
+			 const unsigned char (*can)[256], void *later);
+void goals_compound_free(const eu_goals *G, struct fieldplan *fp);
+int goals_compound_scan(struct acc *a, const struct fieldplan *fp, size_t f, const char *s, size_t n,
+			size_t first_hit, eu_buf *err);
 
 /* plan.c */
 int goals_plan_build(eu_goals *G, unsigned threads);
 void goals_plan_free(eu_goals *G);
+pcre2_code *goals_combine(eu_goals *G, const size_t *terms, size_t n, uint32_t extra, eu_buf *pat, void *later,
+			  uint32_t modes);
+void goals_prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcre2_match_data *md, int fold);
+void goals_prefilter_free(struct prefilter *pf);
+int goals_fold_safe(const char *pat);
+int goals_partial_ok(pcre2_code *re, const char *s, size_t n, pcre2_match_data *md);
 
 /* memo.c */
 struct memo *goals_memo_new(void);
@@ -410,17 +527,76 @@ static inline size_t mark_term(const size_t *terms, PCRE2_SPTR mark)
 	return terms[k];
 }
 
+/* The compound filter (compound.c tells it): of the places in inner
+ * (bits for P[0..32); P[-1] to P[35] readable), those where a compound
+ * term may start: after a byte that may end a word's character, with a
+ * class shared by the byte as a first, the next as a second, and so on to
+ * the fourth.  From the first byte from 0x80 on, every class passes: the
+ * tables judge ASCII only. */
+#ifdef EU_AVX2
+/* The nibble tables in registers, loaded once per field. */
+struct ctab {
+	__m256i lo[5], hi[5];
+};
+
+__attribute__((target("avx2"))) static inline void compound_tables(const struct compound *cp, struct ctab *t)
+{
+	for (int k = 0; k < 5; k++) {
+		t->lo[k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)cp->lo[k]));
+		t->hi[k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)cp->hi[k]));
+	}
+}
+
+__attribute__((target("avx2"))) static inline __m256i compound_classes(const struct ctab *t, int k, __m256i v)
+{
+	const __m256i nib = _mm256_set1_epi8(0x0f);
+	return _mm256_and_si256(_mm256_shuffle_epi8(t->lo[k], _mm256_and_si256(v, nib)),
+				_mm256_shuffle_epi8(t->hi[k], _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+}
+
+__attribute__((target("avx2"))) static inline uint32_t compound_mask_avx2(const struct ctab *t, const unsigned char *P,
+									  uint32_t inner)
+{
+	const __m256i all = _mm256_set1_epi8(-1);
+	__m256i v0 = _mm256_loadu_si256((const __m256i *)P), v1 = _mm256_loadu_si256((const __m256i *)(P + 1)),
+		v2 = _mm256_loadu_si256((const __m256i *)(P + 2)), v3 = _mm256_loadu_si256((const __m256i *)(P + 3));
+	/* A first byte's classes hold the lead bytes too; after a byte from
+	 * 0x80 on, blendv (by the top bit of the bytes so far) passes all. */
+	__m256i s1 = _mm256_or_si256(v0, v1), s2 = _mm256_or_si256(s1, v2), s3 = _mm256_or_si256(s2, v3);
+	/* A Latin-1 letter (C3 xx: æ ø å é) second after an ASCII first is
+	 * judged by its xx: Danish text has many. */
+	__m256i c3 = _mm256_andnot_si256(v0, _mm256_cmpeq_epi8(v1, _mm256_set1_epi8((char)0xc3)));
+	__m256i c1 = _mm256_blendv_epi8(_mm256_blendv_epi8(compound_classes(t, 1, v1), all, s1),
+					compound_classes(t, 4, v2), c3);
+	__m256i c = _mm256_and_si256(compound_classes(t, 0, v0), c1);
+	c = _mm256_and_si256(c, _mm256_blendv_epi8(compound_classes(t, 2, v2), all, s2));
+	c = _mm256_and_si256(c, _mm256_blendv_epi8(compound_classes(t, 3, v3), all, s3));
+	/* Inside a word as far as one compare tells: the byte before is not
+	 * a space, control or punctuation below '0'. */
+	__m256i vb = _mm256_loadu_si256((const __m256i *)(P - 1));
+	uint32_t after = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(vb, _mm256_set1_epi8('0')), vb));
+	return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(c, _mm256_setzero_si256())) & inner & after;
+}
+#endif
+
 /* Counting a hit, inline in every place that finds one; what becomes of
  * the counts, and the helpers called here, are in score.c. */
 
 /* Counts a hit of term k in field f at [ms, me), unless its exclude
- * pattern covers it.  Returns 0, or a PCRE2 error code. */
+ * pattern covers it: a marker is noted, a goal term's hit kept for the
+ * salience rule, a points term's best hit remembered.  Returns 0, or a
+ * PCRE2 error code. */
 static inline __attribute__((always_inline)) int count_hit(struct acc *a, size_t k, size_t f, const char *s,
 							     size_t n, size_t ms, size_t me)
 {
 	const eu_goals *G = a->G;
 	const struct term *tm = &G->terms[k];
 
+	if (tm->kind == T_MARK) {
+		if (a->nmarks < MARKS_MAX)
+			a->marks[a->nmarks++] = (struct rmark){(uint32_t)ms, (uint32_t)me, (uint8_t)f, tm->mark};
+		return 0;
+	}
 	if (tm->exclude) {
 		int xrc;
 		int x = goals_excluded(G, k, s, n, ms, me, &xrc);
@@ -429,16 +605,31 @@ static inline __attribute__((always_inline)) int count_hit(struct acc *a, size_t
 		if (x)
 			return 0;
 	}
-	if (a->hit)
-		a->hit(a->hctx, G->ids[tm->goal], G->fields[f], ms, s + ms, me - ms, tm->file, tm->line, tm->pattern, tm->weight);
-	double w = tm->weight * (tm->unweighted ? 1 : G->fweight[f]);
 	if (!a->seen[k]) {
 		a->seen[k] = 1;
 		a->touched[a->ntouched++] = (uint32_t)k;
-		goals_add_evidence(a, tm, f, s, ms, me);
+		/* A goal's evidence is written from its first kept hit once it
+		 * counts (goals_decide); the extra table's is not written. */
+		if (tm->kind == T_GOAL)
+			a->first[k] = a->nhits < HITS_MAX ? (uint32_t)a->nhits : UINT32_MAX;
+		else if (!G->salience)
+			goals_add_evidence(a, tm, f, s, ms, me);
 	}
-	if (w > a->tw[k])
-		a->tw[k] = w;
+	if (tm->kind == T_GOAL) {
+		if (a->nhits < HITS_MAX)
+			a->hits[a->nhits++] = (struct rhit){(uint32_t)k, (uint32_t)ms, (uint32_t)me, (uint16_t)tm->goal,
+							    (uint8_t)f, 0};
+		else
+			goals_hit_over(a, tm, f);
+		return 0;
+	}
+	if (a->hit) {
+		eu_goals_hit h = {G->ids[tm->goal], G->fields[f], ms, me - ms, s + ms, tm->file, tm->line,
+				  tm->pattern, tm->weight, NULL, 1};
+		a->hit(a->hctx, &h);
+	}
+	if (tm->weight > a->tw[k])
+		a->tw[k] = tm->weight;
 	return 0;
 }
 

@@ -1,10 +1,12 @@
 /* An eu_goals from its tables to its end: loading (the tables, then the
  * plans, then the scratch matching writes to), a clone per thread that
  * shares everything but that scratch, and freeing. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "euprio/core/diag.h"
 #include "goals_int.h"
 
 /* The default 32 KiB JIT stack is too small for long alternations on long
@@ -23,6 +25,11 @@ static void scratch_rest(eu_goals *G)
 	G->tw = eu_xcalloc(G->nterms + 1, sizeof *G->tw);
 	G->seen = eu_xcalloc(G->nterms + 1, sizeof *G->seen);
 	G->touched = eu_xcalloc(G->nterms + 1, sizeof *G->touched);
+	G->first = eu_xcalloc(G->nterms + 1, sizeof *G->first);
+	G->hits = eu_xcalloc(HITS_MAX, sizeof *G->hits);
+	G->marks = eu_xcalloc(MARKS_MAX, sizeof *G->marks);
+	G->spans = eu_xcalloc(MARKS_MAX, sizeof *G->spans);
+	G->gs = eu_xcalloc(G->ngoals + 1, sizeof *G->gs);
 	const char *nm = getenv("EUPRIO_GOALS_NO_MEMO");
 	G->memo = !nm || !*nm || strcmp(nm, "0") == 0 ? goals_memo_new() : NULL;
 }
@@ -48,6 +55,11 @@ static void scratch_free(eu_goals *G)
 	free(G->tw);
 	free(G->seen);
 	free(G->touched);
+	free(G->first);
+	free(G->hits);
+	free(G->marks);
+	free(G->spans);
+	free(G->gs);
 	for (size_t g = 0; G->ev && g < G->ngoals; g++)
 		eu_buf_free(&G->ev[g]);
 	free(G->ev);
@@ -85,6 +97,7 @@ eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec)
 	int rc = 0;
 
 	G->spec = *spec;
+	G->salience = spec->field_weights;
 	G->md = pcre2_match_data_create(2, NULL);
 	G->xmd = pcre2_match_data_create(2, NULL);
 	if (spec->goals_file && goals_load_goal_table(G, dir) < 0) {
@@ -97,6 +110,13 @@ eu_goals *eu_goals_load_spec(const char *dir, const eu_goals_spec *spec)
 	if (spec->extra_terms_file)
 		rc |= goals_load_terms(G, dir, spec->extra_terms_file, spec->extra_goal_col, spec->extra_weight_col, 1, G->md);
 	rc |= goals_load_settings(G, dir);
+	if (G->salience)
+		rc |= goals_load_markers(G, dir, G->md);
+	if (G->ngoals > UINT16_MAX) {
+		/* A record's kept hits name their goal in 16 bits. */
+		eu_warn_at(G->terms_path, 0, "more than %u goals and groups", (unsigned)UINT16_MAX);
+		rc = -1;
+	}
 	if (!rc)
 		rc |= goals_plan_build(G, spec->jobs ? spec->jobs : 1);
 	if (rc) {
@@ -141,5 +161,6 @@ void eu_goals_free(eu_goals *G)
 	goals_plan_free(G);
 	scratch_free(G);
 	free(G->terms_path);
+	free(G->markers_path);
 	free(G);
 }

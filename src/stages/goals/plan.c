@@ -96,8 +96,8 @@ static int jit_all(struct jit_list *L, unsigned threads)
 
 /* Joins terms into one alternation, each tagged with its mark; its JIT
  * compilation in the given modes is left to jit_all. */
-static pcre2_code *combine(eu_goals *G, const size_t *terms, size_t n, uint32_t extra, eu_buf *pat,
-			   struct jit_list *later, uint32_t modes)
+pcre2_code *goals_combine(eu_goals *G, const size_t *terms, size_t n, uint32_t extra, eu_buf *pat, void *later,
+			  uint32_t modes)
 {
 	int err;
 	PCRE2_SIZE off;
@@ -129,7 +129,7 @@ static pcre2_code *combine(eu_goals *G, const size_t *terms, size_t n, uint32_t 
 	return re;
 }
 
-static int partial_ok(pcre2_code *re, const char *s, size_t n, pcre2_match_data *md)
+int goals_partial_ok(pcre2_code *re, const char *s, size_t n, pcre2_match_data *md)
 {
 	/* Tens of thousands of these at load: straight into the JIT code
 	 * when there is some (it answers PCRE2_ERROR_JIT_BADOPTION when not). */
@@ -150,7 +150,7 @@ static inline int upper(int x)
  * inline option that may switch caselessness off ((?-i), (?^), and to be
  * safe any option letter or named construct after "(?") can tell the
  * cases apart. */
-static int fold_safe(const char *pat)
+int goals_fold_safe(const char *pat)
 {
 	for (const char *p = pat; *p; p++) {
 		if (p[0] == '\\' && p[1]) {
@@ -175,7 +175,7 @@ static void next_bytes(pcre2_code *re, char *w, size_t len, pcre2_match_data *md
 	mask[0] = mask[1] = 0;
 	for (int x = 0; x < 0x80; x++) {
 		w[len] = (char)x;
-		if (!(fold && upper(x)) && partial_ok(re, w, len + 1, md))
+		if (!(fold && upper(x)) && goals_partial_ok(re, w, len + 1, md))
 			mask[x >> 6] |= 1ull << (x & 63);
 	}
 	for (int x = 'A'; fold && x <= 'Z'; x++)
@@ -198,7 +198,7 @@ static uint16_t push_mask(uint64_t (**tab)[2], size_t *n, size_t *cap, const uin
  * fold: the patterns match an ASCII letter in either case alike (see
  * fold_safe), so a prefix with upper-case letters shares the answers of
  * its lower-case twin and half the partial matches are saved. */
-static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcre2_match_data *md, int fold)
+void goals_prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcre2_match_data *md, int fold)
 {
 	size_t nthird = 0, capthird = 0, nfourth = 0, capfourth = 0;
 	uint16_t *pair_of = NULL;        /* third index -> its pair, to extend it */
@@ -221,7 +221,7 @@ static void prefilter_build(struct prefilter *pf, pcre2_code *const re[128], pcr
 					continue;
 				}
 				char w[4] = {(char)b, (char)c};
-				if (!(pf->second[b << 7 | c] = (unsigned char)partial_ok(re[b], w, 2, md)) ||
+				if (!(pf->second[b << 7 | c] = (unsigned char)goals_partial_ok(re[b], w, 2, md)) ||
 				    nthird == 65535)
 					continue;
 				uint64_t mask[2];
@@ -290,7 +290,7 @@ static int prefilter_may(int c, int looks_one_back_at_most)
 	return byte_class[c] == 1 && looks_one_back_at_most;
 }
 
-static void prefilter_free(struct prefilter *pf)
+void goals_prefilter_free(struct prefilter *pf)
 {
 	free(pf->quad);
 	free(pf->second);
@@ -330,7 +330,7 @@ static void plan_finish(struct fieldplan *fp)
 	for (int c = 0; c < 0x80; c++)
 		if (fp->first[c] >= 0 && prefilter_may(c, fp->buckets[fp->first[c]].memo_ok))
 			by_first[c] = fp->buckets[fp->first[c]].re;
-	prefilter_build(&fp->pre, by_first, md, fp->fold);
+	goals_prefilter_build(&fp->pre, by_first, md, fp->fold);
 	for (int b = 0; b < 256; b++) {
 		if (fp->first[b] < 0)
 			continue;
@@ -338,13 +338,22 @@ static void plan_finish(struct fieldplan *fp)
 		 * and × and ÷ (C3 97, C3 B7): can a term start with one? */
 		if (b < 0x80 ? !prefilter_may(b, 1)
 		    : b == 0xc3 && (!fp->buckets[fp->first[b]].memo_ok ||
-				    partial_ok(fp->buckets[fp->first[b]].re, "\xc3\x97", 2, md) ||
-				    partial_ok(fp->buckets[fp->first[b]].re, "\xc3\xb7", 2, md)))
+				    goals_partial_ok(fp->buckets[fp->first[b]].re, "\xc3\x97", 2, md) ||
+				    goals_partial_ok(fp->buckets[fp->first[b]].re, "\xc3\xb7", 2, md)))
 			fp->nonword_first = 1;
 		int ok = fp->buckets[fp->first[b]].memo_ok;
 		for (size_t r = fp->recheck_at[b]; r < fp->recheck_at[b + 1]; r++)
 			ok &= fp->gmemo[fp->recheck[r]];
 		fp->memo_ok[b] = (unsigned char)ok;
+	}
+	/* The compound terms' prefilter, judged at a place inside a word. */
+	struct compound *cp = &fp->cp;
+	if (cp->n) {
+		pcre2_code *cfirst[128] = {0};
+		for (int c = 0; c < 0x80; c++)
+			if (cp->all_safe && byte_class[c] == 1 && (cp->lo[0][c & 15] & cp->hi[0][c >> 4]))
+				cfirst[c] = cp->all;
+		goals_prefilter_build(&cp->pre, cfirst, md, fp->fold);
 	}
 	pcre2_match_data_free(md);
 }
@@ -441,7 +450,7 @@ int goals_plan_build(eu_goals *G, unsigned threads)
 					bk->nterm = m;
 					/* The prefilter is built by partial matches:
 					 * JIT them too, or loading takes a third of a second. */
-					bk->re = combine(G, set, m, PCRE2_ANCHORED, &pat, &later,
+					bk->re = goals_combine(G, set, m, PCRE2_ANCHORED, &pat, &later,
 							 PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
 					if (!bk->re)
 						rc = -1;
@@ -450,10 +459,12 @@ int goals_plan_build(eu_goals *G, unsigned threads)
 				fp->first[b] = (short)q;
 			}
 			free(set);
+			if (goals_compound_build(G, fp, list, n, (const unsigned char (*)[256])can, &later) < 0)
+				rc = -1;
 			free(can);
 			fp->fold = 1;
 			for (size_t i = 0; i < n; i++)
-				fp->fold &= fold_safe(G->terms[list[i]].pattern);
+				fp->fold &= goals_fold_safe(G->terms[list[i]].pattern);
 			size_t *gl = eu_xcalloc(n + 1, sizeof *gl);
 			for (size_t g = 0; g < G->ngoals && fp->any; g++) {
 				size_t m = 0;
@@ -461,7 +472,7 @@ int goals_plan_build(eu_goals *G, unsigned threads)
 					if (G->terms[list[i]].goal == g)
 						gl[m++] = list[i];
 				if (m) {
-					fp->goal[g] = combine(G, gl, m, PCRE2_ANCHORED, &pat, &later,
+					fp->goal[g] = goals_combine(G, gl, m, PCRE2_ANCHORED, &pat, &later,
 							      PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
 					fp->gterm[g] = eu_xcalloc(m, sizeof **fp->gterm);
 					memcpy(fp->gterm[g], gl, m * sizeof *gl);
@@ -494,7 +505,7 @@ int goals_plan_build(eu_goals *G, unsigned threads)
 			c->term = eu_xcalloc(m, sizeof *c->term);
 			memcpy(c->term, list, m * sizeof *list);
 			c->nterm = m;
-			c->re = combine(G, list, m, 0, &pat, &later, PCRE2_JIT_COMPLETE);
+			c->re = goals_combine(G, list, m, 0, &pat, &later, PCRE2_JIT_COMPLETE);
 			if (!c->re) {
 				free(c->term);
 				rc = -1;
@@ -532,7 +543,7 @@ void goals_plan_free(eu_goals *G)
 			free(fp->buckets[q].term);
 		}
 		free(fp->buckets);
-		prefilter_free(&fp->pre);
+		goals_prefilter_free(&fp->pre);
 		free(fp->gfirst);
 		for (size_t g = 0; fp->goal && g < G->ngoals; g++) {
 			pcre2_code_free(fp->goal[g]);
@@ -542,5 +553,6 @@ void goals_plan_free(eu_goals *G)
 		free(fp->gterm);
 		free(fp->gmemo);
 		free(fp->recheck);
+		goals_compound_free(G, fp);
 	}
 }

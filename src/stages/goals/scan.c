@@ -1,7 +1,8 @@
 /* The word-boundary scan of a record's fields: the hot path of goal
  * alignment, and how it works.  (The tables are read in terms.c, the plans
  * built in plan.c, the hits at a boundary found and remembered in memo.c,
- * and summed into goals in score.c.)
+ * compound terms found inside words in compound.c, and summed into goals
+ * in score.c and salience.c.)
  *
  * Scanning every text once per term (or per goal) costs a pass per pattern,
  * about 110 passes with the shipped terms.  Nearly every term starts with \b
@@ -55,6 +56,11 @@ void goals_chars_init(eu_goals *G)
 	/* EUPRIO_GOALS_NO_AVX2=1 tries the SSE2 scan where AVX2 would run. */
 	const char *na = getenv("EUPRIO_GOALS_NO_AVX2");
 	G->avx2 = __builtin_cpu_supports("avx2") && (!na || !*na || strcmp(na, "0") == 0);
+#endif
+#ifdef EU_AVX2
+	/* EUPRIO_GOALS_NO_SSSE3=1 tries the compound filter's byte-pair table. */
+	const char *ns = getenv("EUPRIO_GOALS_NO_SSSE3");
+	G->ssse3 = __builtin_cpu_supports("ssse3") && (!ns || !*ns || strcmp(ns, "0") == 0);
 #endif
 }
 
@@ -418,6 +424,7 @@ int goals_scan_record(struct acc *a, const char *const *text, const size_t *len,
 		for (size_t g = 0; g < G->ngoals; g++)
 			a->last_end[g] = 0;
 		G->xs->gen++;
+		size_t first_hit = a->nhits;
 #ifdef EU_AVX2
 		if (G->use[f]->any && G->avx2)
 			rc = scan_field_avx2(a, G->use[f], f, text[f], len[f], err);
@@ -425,6 +432,9 @@ int goals_scan_record(struct acc *a, const char *const *text, const size_t *len,
 #endif
 		if (G->use[f]->any)
 			rc = scan_field(a, G->use[f], f, text[f], len[f], err);
+		/* Terms that may end a compound, inside words: compound.c. */
+		if (rc == 0 && G->use[f]->cp.n)
+			rc = goals_compound_scan(a, G->use[f], f, text[f], len[f], first_hit, err);
 		/* Terms that need not start at a boundary: the plain way. */
 		for (size_t ci = 0; ci < G->ncombos && rc == 0; ci++) {
 			const struct combo *c = &G->combos[ci];

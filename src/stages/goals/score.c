@@ -1,18 +1,18 @@
-/* A record's hits summed into goals, and the columns that say so.
+/* A record's hits gathered and summed, and the columns that say so.
  *
- * Whether and how much a hit counts is decided where the scan finds it, by
- * count_hit and count_at (goals_int.h, inline on the hot path): a goal's
- * hits do not overlap; a hit inside a match of the term's exclude pattern
- * does not count (goals_excluded, below); a hit weighs the term's weight
- * times its field's field_weight (1 for the extra table's terms, and
- * without spec.field_weights); a term's first hit in the record is its
- * evidence (goals_add_evidence).
- * Here, when the record's fields are scanned: each term counts once, at
- * its best weighted hit; a goal's score is the sum of its terms', and the
- * goal is matched when that is above 0 and reaches goal_threshold.  The
- * extra table's groups (knowledge, reputation) are summed alike but never
- * listed as goals; euprio-rank reads their scores.  docs/configuration.md
- * tells the staff who write the terms the same. */
+ * Whether a hit counts is decided where the scan finds it, by count_hit
+ * and count_at (goals_int.h, inline on the hot path): a goal's hits do not
+ * overlap; a hit inside a match of the term's exclude pattern does not
+ * count (goals_excluded, below).  A goal term's hits are kept, and when
+ * the record's fields are scanned each is weighed by the zone it stands in
+ * and the goals are decided by the salience rule: salience.c, whose top
+ * tells the rule.  The extra table's groups (knowledge, reputation), and
+ * every group of a spec without the rule (rank's principle terms), are
+ * points: each term counts once, at its weight, and a group's score is the
+ * sum; they are never listed as goals.  A term's first hit in the record
+ * is its evidence: a counted goal's, from the kept hits (goals_decide); a
+ * points group's, as it is found (goals_add_evidence).
+ * docs/configuration.md tells the staff who write the terms the same. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,10 +94,12 @@ void goals_add_evidence(struct acc *a, const struct term *tm, size_t f, const ch
 	eu_evidence_term(&a->ev[tm->goal], s + ms, me - ms, 40, name, strlen(name));
 }
 
-/* Each term's best weighted hit added to its goal's score (when count:
- * not for a record that hit a match limit), and the record's tally reset
- * for the next.  Summed in term order, whatever order they were hit in: a
- * sum of doubles depends on its order, and a record's few hits sort fast. */
+/* The record's tally by term, in term order whatever order the terms were
+ * hit in (a sum of doubles depends on its order, and a record's few terms
+ * sort fast): a points term's best hit into its group's score, a goal
+ * term's weight times its zone factors into its goal's evidence (when
+ * count: not for a record that hit a match limit); then reset for the
+ * next record. */
 static void sum_terms(struct acc *a, double *score, int count)
 {
 	const eu_goals *G = a->G;
@@ -111,19 +113,24 @@ static void sum_terms(struct acc *a, double *score, int count)
 	}
 	for (size_t t = 0; t < a->ntouched; t++) {
 		size_t k = a->touched[t];
-		if (count)
-			score[G->terms[k].goal] += a->tw[k];
+		const struct term *tm = &G->terms[k];
+		if (count && tm->kind == T_GOAL) {
+			a->gs[tm->goal].e += tm->weight * a->tw[k];
+			a->gs[tm->goal].terms++;
+		} else if (count) {
+			score[tm->goal] += a->tw[k];
+		}
 		a->tw[k] = 0;
 		a->seen[k] = 0;
 	}
 }
 
-/* The matched goals in goal order: goals ("G3;G9"), strength
- * ("G3:2.5;G9:4") and evidence ("G3: ... | G9: ..."). */
-static void write_goals(const eu_goals *G, const struct acc *a, eu_goals_result *res)
+/* Without the rule: every group but the extra table's with points, in
+ * group order. */
+static void write_points(const eu_goals *G, const struct acc *a, eu_goals_result *res)
 {
 	for (size_t g = 0; g < G->ngoals; g++) {
-		if (G->extra[g] || res->score[g] < G->threshold || res->score[g] <= 0)
+		if (G->extra[g] || res->score[g] <= 0)
 			continue;
 		res->count++;
 		eu_list_add(&res->goals, G->ids[g], strlen(G->ids[g]));
@@ -132,29 +139,73 @@ static void write_goals(const eu_goals *G, const struct acc *a, eu_goals_result 
 	}
 }
 
+/* Each kept hit to the caller that explains, with its zone, in the order
+ * of the text (the compound terms' hits were found after the others of
+ * their field).  After the zones are counted, so the order changes
+ * nothing else. */
+static void explain_hits(struct acc *a, const char *const *text)
+{
+	const eu_goals *G = a->G;
+
+	for (size_t i = 1; i < a->nhits; i++) {
+		struct rhit h = a->hits[i];
+		size_t j = i;
+		for (; j > 0 && (a->hits[j - 1].field > h.field ||
+				 (a->hits[j - 1].field == h.field && a->hits[j - 1].ms > h.ms)); j--)
+			a->hits[j] = a->hits[j - 1];
+		a->hits[j] = h;
+	}
+	for (size_t i = 0; i < a->nhits; i++) {
+		const struct rhit *h = &a->hits[i];
+		const struct term *tm = &G->terms[h->term];
+		eu_goals_hit e = {G->ids[tm->goal], G->fields[h->field], h->ms, h->me - h->ms, text[h->field] + h->ms,
+				  tm->file, tm->line, tm->pattern, tm->weight, goals_zone_name[h->zone], G->sal.zone[h->zone]};
+		a->hit(a->hctx, &e);
+	}
+}
+
 int eu_goals_record(const eu_goals *G, const char *const *text, const size_t *len,
 		    eu_goals_result *res, eu_buf *err, eu_goals_hit_fn hit, void *hctx)
 {
 	size_t ends[64];
-	struct acc a = {.G = G, .tw = G->tw, .seen = G->seen, .touched = G->touched, .hit = hit, .hctx = hctx};
+	struct acc a = {.G = G, .tw = G->tw, .seen = G->seen, .touched = G->touched, .first = G->first, .hits = G->hits,
+			.marks = G->marks, .gs = G->gs, .hit = hit, .hctx = hctx};
 
 	a.last_end = G->ngoals <= 64 ? ends : eu_xcalloc(G->ngoals, sizeof *a.last_end);
 	if (!res->score)
 		res->score = eu_xcalloc(G->ngoals, sizeof *res->score);
 	for (size_t g = 0; g < G->ngoals; g++)
 		res->score[g] = 0;
+	memset(a.gs, 0, G->ngoals * sizeof *a.gs);
 	eu_buf_clear(&res->goals);
 	eu_buf_clear(&res->strength);
 	eu_buf_clear(&res->evidence);
+	eu_buf_clear(&res->flag);
+	eu_buf_clear(&res->why);
 	res->count = 0;
 	a.ev = G->ev;
-	for (size_t g = 0; g < G->ngoals; g++)
+	for (size_t g = 0; !G->salience && g < G->ngoals; g++)
 		eu_buf_clear(&a.ev[g]);
 
-	int rc = goals_scan_record(&a, text, len, err);
-	sum_terms(&a, res->score, rc == 0);
+	int rc = 0;
+	/* Kept hits hold 32-bit offsets; the reader's limit is 1 GiB a field. */
+	for (size_t f = 0; f < G->nfields && rc == 0; f++)
+		if (len[f] > UINT32_MAX) {
+			eu_buf_printf(err, "%s: %zu bytes, more than goal alignment reads in one field", G->fields[f], len[f]);
+			rc = -1;
+		}
 	if (rc == 0)
-		write_goals(G, &a, res);
+		rc = goals_scan_record(&a, text, len, err);
+	if (rc == 0 && G->salience) {
+		goals_zones(&a, text, len);
+		if (hit)
+			explain_hits(&a, text);
+	}
+	sum_terms(&a, res->score, rc == 0);
+	if (rc == 0 && G->salience)
+		goals_decide(&a, text, len, res);
+	else if (rc == 0)
+		write_points(G, &a, res);
 	if (a.last_end != ends)
 		free(a.last_end);
 	return rc;
@@ -165,6 +216,8 @@ void eu_goals_result_free(eu_goals_result *r)
 	eu_buf_free(&r->goals);
 	eu_buf_free(&r->strength);
 	eu_buf_free(&r->evidence);
+	eu_buf_free(&r->flag);
+	eu_buf_free(&r->why);
 	free(r->score);
 	r->score = NULL;
 }

@@ -1,8 +1,9 @@
 /* The policy tables of goal alignment, read into struct eu_goals:
  * goals.csv (the goals), a term table (goal_terms.csv, with
- * principle_terms.csv riding along) and settings.csv (the threshold, the
- * match limits, the field weights).  Every fault is a message at its
- * file, line and column.  How the terms are matched: the top of scan.c. */
+ * principle_terms.csv riding along) and settings.csv (the match limits;
+ * the salience rule's numbers and markers are read in salience.c).  Every
+ * fault is a message at its file, line and column.  How the terms are
+ * matched: the top of scan.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,17 @@ static long group_index(const eu_goals *G, const char *id, int extra)
 long eu_goals_extra_index(const eu_goals *G, const char *id)
 {
 	return group_index(G, id, 1);
+}
+
+/* A new group (a goal named by the terms, an extra group, a marker kind);
+ * its index. */
+long goals_add_group(eu_goals *G, const char *id, int extra)
+{
+	G->ids = eu_xrealloc(G->ids, (G->ngoals + 1) * sizeof *G->ids);
+	G->extra = eu_xrealloc(G->extra, (G->ngoals + 1) * sizeof *G->extra);
+	G->extra[G->ngoals] = extra;
+	G->ids[G->ngoals] = eu_xstrdup(id);
+	return (long)G->ngoals++;
 }
 
 static pcre2_code *compile_at(const eu_table *t, size_t r, long c, const char *pat)
@@ -100,9 +112,28 @@ int goals_load_goal_table(eu_goals *G, const char *dir)
 	return rc;
 }
 
+/* The pattern in cell (r, c), checked: it compiles alone (so that a fault
+ * names its place) and does not match the empty string, which would
+ * "match" every record.  A copy, or NULL after a message. */
+char *goals_term_pattern(const eu_table *t, size_t r, long c, pcre2_match_data *probe)
+{
+	const char *pat = eu_table_get(t, r, c);
+	pcre2_code *alone = compile_at(t, r, c, pat);
+
+	if (!alone)
+		return NULL;
+	int empty = pcre2_match(alone, (PCRE2_SPTR)"", 0, 0, 0, probe, NULL) >= 0;
+	pcre2_code_free(alone);
+	if (empty) {
+		eu_table_error(t, r, c, "pattern matches the empty string");
+		return NULL;
+	}
+	return eu_xstrdup(pat);
+}
+
 /* Loads a term table.  extra: its groups are not goals but evidence
- * (knowledge, reputation) named by the table itself, summed without field
- * weights and never subject to the goal threshold. */
+ * (knowledge, reputation) named by the table itself, each term once at
+ * its weight, never decided by the salience rule. */
 int goals_load_terms(eu_goals *G, const char *dir, const char *file, const char *goal_col,
 		     const char *weight_col, int extra, pcre2_match_data *probe)
 {
@@ -118,7 +149,7 @@ int goals_load_terms(eu_goals *G, const char *dir, const char *file, const char 
 		G->terms_path = eu_xstrdup(t.path);
 	long cg = eu_table_col(&t, goal_col), cw = eu_table_col(&t, weight_col),
 	     cf = eu_table_col(&t, "fields"), cp = eu_table_col(&t, "pattern"),
-	     cx = eu_table_col(&t, "exclude");
+	     cx = eu_table_col(&t, "exclude"), cc = eu_table_col(&t, "compound");
 	G->terms = eu_xrealloc(G->terms, (G->nterms + t.nrows + 1) * sizeof *G->terms);
 	memset(G->terms + G->nterms, 0, (t.nrows + 1) * sizeof *G->terms);
 	for (size_t r = 0; r < t.nrows; r++) {
@@ -126,15 +157,10 @@ int goals_load_terms(eu_goals *G, const char *dir, const char *file, const char 
 		const char *gid = eu_table_get(&t, r, cg);
 		long gi = group_index(G, gid, extra);
 		size_t g = gi < 0 ? G->ngoals : (size_t)gi;
-		if (g == G->ngoals && (extra || !G->spec.goals_file) && *gid) {
-			/* Without a goals table the terms name the groups. */
-			G->ids = eu_xrealloc(G->ids, (G->ngoals + 1) * sizeof *G->ids);
-			G->extra = eu_xrealloc(G->extra, (G->ngoals + 1) * sizeof *G->extra);
-			G->extra[G->ngoals] = extra;
-			G->ids[G->ngoals++] = eu_xstrdup(gid);
-		}
+		if (g == G->ngoals && (extra || !G->spec.goals_file) && *gid)
+			goals_add_group(G, gid, extra);   /* without a goals table the terms name the groups */
 		tm->file = extra ? G->spec.extra_terms_file : G->spec.terms_file;
-		tm->unweighted = extra || !G->spec.field_weights;
+		tm->kind = extra || !G->salience ? T_POINTS : T_GOAL;
 		if (g == G->ngoals) {
 			eu_table_error(&t, r, cg, "unknown goal '%s' (not in goals.csv)", gid);
 			rc = -1;
@@ -142,9 +168,8 @@ int goals_load_terms(eu_goals *G, const char *dir, const char *file, const char 
 		}
 		tm->goal = g;
 		tm->line = t.rows[r].line;
-		/* A term's best hit counts, and nothing is below none: a
-		 * negative weight could never count.  exclude is the way to
-		 * say where a term does not hold. */
+		/* Nothing is below none: a negative weight could never count.
+		 * exclude is the way to say where a term does not hold. */
 		if (eu_table_number(&t, r, cw, 0, 100, &tm->weight) < 0) {
 			rc = -1;
 			continue;
@@ -168,22 +193,24 @@ int goals_load_terms(eu_goals *G, const char *dir, const char *file, const char 
 			rc = -1;
 			continue;
 		}
-		const char *pat = eu_table_get(&t, r, cp);
-		pcre2_code *alone = compile_at(&t, r, cp, pat);
-		if (!alone) {
+		static const char *const yesno[] = {"", "no", "yes"};
+		int comp = cc < 0 ? 0 : eu_table_enum(&t, r, cc, "compound value (yes, no or empty)", yesno, 3);
+		if (comp < 0) {
 			rc = -1;
 			continue;
 		}
-		/* A pattern that matches nothing at all would "match" every
-		 * record; refuse it. */
-		if (pcre2_match(alone, (PCRE2_SPTR)"", 0, 0, 0, probe, NULL) >= 0) {
-			eu_table_error(&t, r, cp, "pattern matches the empty string");
-			pcre2_code_free(alone);
+		tm->compound = comp == 2;
+		if (tm->compound && strncmp(eu_table_get(&t, r, cp), "\\b", 2) != 0) {
+			/* The word start the scan drops inside a compound. */
+			eu_table_error(&t, r, cc, "a compound term's pattern must start with \\b");
 			rc = -1;
 			continue;
 		}
-		pcre2_code_free(alone);
-		tm->pattern = eu_xstrdup(pat);
+		tm->pattern = goals_term_pattern(&t, r, cp, probe);
+		if (!tm->pattern) {
+			rc = -1;
+			continue;
+		}
 		const char *ex = eu_table_get(&t, r, cx);
 		if (*ex) {
 			tm->exclude = compile_at(&t, r, cx, ex);
@@ -200,44 +227,27 @@ int goals_load_terms(eu_goals *G, const char *dir, const char *file, const char 
 	return rc;
 }
 
-/* settings.csv: the threshold, the limits every match runs under, and the
- * field weights (all 1 unless the spec asks for them). */
+/* settings.csv: the limits every match runs under, and for goal
+ * alignment the salience rule's numbers. */
 int goals_load_settings(eu_goals *G, const char *dir)
 {
 	eu_settings s;
-	double ml, dl;
+	double ml = 1000, dl = 100;
 	int rc = 0;
-	eu_buf key = EU_BUF_INIT;
 
 	if (eu_settings_load(&s, dir, "settings.csv") < 0) {
 		eu_settings_free(&s);
 		return -1;
 	}
-	if (eu_setting_number(&s, "goal_threshold", 0, 1e6, &G->threshold) < 0 ||
-	    eu_setting_number(&s, "regex_match_limit", 1000, 1e9, &ml) < 0 ||
+	if (eu_setting_number(&s, "regex_match_limit", 1000, 1e9, &ml) < 0 ||
 	    eu_setting_number(&s, "regex_depth_limit", 100, 1e9, &dl) < 0)
 		rc = -1;
-	double other = 1;
-	if (eu_setting_number(&s, "field_weight.other", 0, 100, &other) < 0)
+	if (G->salience && goals_load_salience(G, &s) < 0)
 		rc = -1;
-	for (size_t f = 0; f < G->nfields; f++) {
-		eu_buf_clear(&key);
-		eu_buf_printf(&key, "field_weight.%s", G->fields[f]);
-		G->fweight[f] = other;
-		if (!G->spec.field_weights) {
-			G->fweight[f] = 1;
-			continue;
-		}
-		for (size_t r = 0; r < s.t.nrows; r++)
-			if (strcmp(s.t.rows[r].v[s.ckey], key.p) == 0 &&
-			    eu_table_number(&s.t, r, s.cval, 0, 100, &G->fweight[f]) < 0)
-				rc = -1;
-	}
 	G->mctx = pcre2_match_context_create(NULL);
 	pcre2_set_match_limit(G->mctx, (uint32_t)ml);
 	pcre2_set_depth_limit(G->mctx, (uint32_t)dl);
 	goals_jit_stack(G);
-	eu_buf_free(&key);
 	eu_settings_free(&s);
 	return rc;
 }
