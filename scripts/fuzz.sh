@@ -33,6 +33,7 @@ seed apps "$here"/samples/*.xml "$here"/tests/corpus/bad/*.xml
 seed values "$here"/samples/sdeo-2025-w09.csv
 seed config "$here"/config/*.csv
 seed goals "$here"/samples/records.csv
+seed listings "$here"/samples/sdeo-*.csv "$here"/samples/sdeo-*.tsv "$real"/dk-erdf-erhvervsstyrelsen/ERDF_Denmark_2014-2020.original.csv "$real"/cordis-horizon-europe-org/organization_fyn_projects.csv "$real"/cordis-horizon-europe-org/project_2021_cleaned_invalid_fields.csv
 # The portal's formats: the sample, the start of the snapshot (gunzipped:
 # the harness reads gzip too, but mutating inflated text finds more), the
 # search API response and a CSV export.

@@ -2,7 +2,9 @@
  * dialect and profile detection, the encodings, ragged and bad rows,
  * participant groups and free-text partners.  Every record written must
  * read back through the record stream's reader. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
