@@ -3,6 +3,7 @@
  * review, the goals with their evidence, the local partners, twin cities,
  * value for money, the deadline and the SDEO listing; for a call, its
  * suggested partners and budget instead of the partners and the ratio. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,26 @@ static void goals_part(eu_rank *R, const struct facts *f, eu_buf *out)
 	eu_buf_free(&words);
 }
 
+/* A whole number (a count of actors, days, an amount) as digits, without
+ * printf's floating-point path, which the counts, days and amounts of a
+ * record's reasons made a tenth of rank's time on short records; anything
+ * that is not whole as %.0f writes it, so the text is %.0f's. */
+static void whole_text(char *b, size_t size, double v)
+{
+	if (!(v >= 0 && !signbit(v) && v < 1e15 && v == (double)(long long)v)) {
+		snprintf(b, size, "%.0f", v);
+		return;
+	}
+	char tmp[24], *q = tmp + sizeof tmp;
+	unsigned long long u = (unsigned long long)v;
+	do
+		*--q = (char)('0' + u % 10);
+	while (u /= 10);
+	size_t n = (size_t)(tmp + sizeof tmp - q);
+	memcpy(b, q, n);
+	b[n] = '\0';
+}
+
 static void local_part(eu_rank *R, const struct facts *f, eu_buf *out)
 {
 	if (f->local_count <= 0) {
@@ -57,9 +78,9 @@ static void local_part(eu_rank *R, const struct facts *f, eu_buf *out)
 		return;
 	}
 	char n[32], key[32], nod[32], nfy[32];
-	snprintf(n, sizeof n, "%.0f", f->local_count);
-	snprintf(nod, sizeof nod, "%.0f", f->n_odense);
-	snprintf(nfy, sizeof nfy, "%.0f", f->n_fyn);
+	whole_text(n, sizeof n, f->local_count);
+	whole_text(nod, sizeof nod, f->n_odense);
+	whole_text(nfy, sizeof nfy, f->n_fyn);
 	/* Actors in Odense and elsewhere on Funen are told apart, so one in
 	 * Svendborg is not said to be in Odense. */
 	int mixed = f->has_tier_counts && f->n_odense > 0 && f->n_fyn > 0;
@@ -114,7 +135,7 @@ static void deadline_part(eu_rank *R, const struct facts *f, const eu_rank_out *
 		return;
 	}
 	char d[32];
-	snprintf(d, sizeof d, "%ld", o->days_left < 0 ? -o->days_left : o->days_left);
+	whole_text(d, sizeof d, (double)(o->days_left < 0 ? -o->days_left : o->days_left));
 	rank_add_part(R, out, o->days_left > 0 ? "deadline.days" : o->days_left == 0 ? "deadline.today" : "deadline.passed",
 		      "days", d, NULL);
 }
@@ -126,7 +147,7 @@ static void amount_words(const eu_rank *R, eu_buf *out, double v)
 	char digits[64];
 	const char *sep = eu_label(&R->labels, "thousands");
 
-	snprintf(digits, sizeof digits, "%.0f", v);
+	whole_text(digits, sizeof digits, v);
 	size_t n = strlen(digits);
 	for (size_t i = 0; i < n; i++) {
 		if (i && (n - i) % 3 == 0)
