@@ -161,13 +161,12 @@ void eu_collapse_ws(eu_buf *out, const char *s, size_t len)
 	out->p[out->len] = '\0';
 }
 
-void eu_fmt_amount(eu_buf *out, double v)
+size_t eu_fmt_amount_to(char out[EU_AMOUNT_MAX], double v)
 {
-	char tmp[64];
-
 	/* Whole cents in integers: exact below 2^53 cents, and printf's
 	 * floating-point path was a few per cent of euprio-apps. */
 	if (fabs(v) < 1e13) {
+		char tmp[24];
 		long long c = llround(v * 100.0);
 		unsigned long long a = (unsigned long long)(c < 0 ? -c : c);
 		char *e = tmp + sizeof tmp, *q = e;
@@ -184,19 +183,34 @@ void eu_fmt_amount(eu_buf *out, double v)
 		while (a /= 10);
 		if (c < 0)
 			*--q = '-';
-		eu_buf_add(out, q, (size_t)(e - q));
-		return;
+		size_t n = (size_t)(e - q);
+		memcpy(out, q, n);
+		out[n] = '\0';
+		return n;
 	}
-	/* Round to cents first, so 0.1 + 0.2 prints as 0.3. */
-	double r = round(v * 100.0) / 100.0;
+	/* Round to cents first, so 0.1 + 0.2 prints as 0.3, where cents
+	 * do not overflow (they made "inf" of the largest amounts).  The
+	 * buffer holds DBL_MAX written out, 309 digits. */
+	double r = isfinite(v * 100.0) ? round(v * 100.0) / 100.0 : v;
 	if (r == 0)
 		r = 0;      /* no "-0" */
-	int n = snprintf(tmp, sizeof tmp, "%.2f", r);
-	while (n > 0 && tmp[n - 1] == '0')
+	int n = snprintf(out, EU_AMOUNT_MAX, "%.2f", r);
+	if (n < 0)
+		n = 0;
+	while (n > 0 && out[n - 1] == '0')
 		n--;
-	if (n > 0 && tmp[n - 1] == '.')
+	if (n > 0 && out[n - 1] == '.')
 		n--;
-	eu_buf_add(out, tmp, (size_t)n);
+	out[n] = '\0';
+	return (size_t)n;
+}
+
+void eu_fmt_amount(eu_buf *out, double v)
+{
+	char tmp[EU_AMOUNT_MAX];
+	size_t n = eu_fmt_amount_to(tmp, v);
+
+	eu_buf_add(out, tmp, n);
 }
 
 int eu_strcaseeq(const char *a, const char *b)

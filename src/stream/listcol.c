@@ -6,7 +6,6 @@
 
 #include "euprio/core/text.h"
 #include "euprio/core/values.h"
-#include "euprio/core/values.h"
 #include "euprio/stream/listcol.h"
 
 static int space(char c)
@@ -41,9 +40,16 @@ static int next_run(eu_list_it *it, const char *sep, size_t sep_len, const char 
 
 void eu_list_add(eu_buf *b, const char *item, size_t len)
 {
+	/* One reservation and copy: the writers run once per goal of every
+	 * record. */
+	eu_buf_reserve(b, len + 1);
+	char *p = b->p + b->len;
 	if (b->len)
-		eu_buf_addc(b, ';');
-	eu_buf_add(b, item, len);
+		*p++ = ';';
+	memcpy(p, item, len);
+	p += len;
+	*p = '\0';
+	b->len = (size_t)(p - b->p);
 }
 
 int eu_list_next(eu_list_it *it, const char **item, size_t *len)
@@ -111,11 +117,18 @@ int eu_names_next(eu_list_it *it, const char **name, size_t *len)
 
 void eu_strength_add(eu_buf *b, const char *id, double v)
 {
+	char num[EU_AMOUNT_MAX];
+	size_t il = strlen(id), nl = eu_fmt_amount_to(num, v);
+
+	eu_buf_reserve(b, il + nl + 2);
+	char *p = b->p + b->len;
 	if (b->len)
-		eu_buf_addc(b, ';');
-	eu_buf_adds(b, id);
-	eu_buf_addc(b, ':');
-	eu_fmt_amount(b, v);
+		*p++ = ';';
+	memcpy(p, id, il);
+	p += il;
+	*p++ = ':';
+	memcpy(p, num, nl + 1);
+	b->len = (size_t)(p + nl - b->p);
 }
 
 int eu_strength_next(eu_list_it *it, const char **id, size_t *idlen, double *v)
@@ -150,40 +163,58 @@ double eu_strength_sum(const char *s, size_t len)
 	return sum;
 }
 
+size_t eu_evidence_open(eu_buf *b, const char *id, size_t idlen)
+{
+	eu_buf_reserve(b, idlen + 5);
+	char *p = b->p + b->len;
+	if (b->len) {
+		memcpy(p, " | ", 3);
+		p += 3;
+	}
+	memcpy(p, id, idlen);
+	p += idlen;
+	*p++ = ':';
+	*p++ = ' ';
+	*p = '\0';
+	b->len = (size_t)(p - b->p);
+	return b->len;
+}
+
 void eu_evidence_group(eu_buf *b, const char *id, const char *terms, size_t tlen)
 {
-	if (b->len)
-		eu_buf_adds(b, " | ");
-	eu_buf_adds(b, id);
-	eu_buf_adds(b, ": ");
+	eu_evidence_open(b, id, strlen(id));
 	eu_buf_add(b, terms, tlen);
 }
 
-void eu_evidence_term(eu_buf *e, const char *s, size_t len, size_t max, const char *name, size_t nl)
+/* What a byte of a term's text is written as: line breaks and TABs as
+ * spaces, and the evidence's own separators folded away, so that a reader
+ * never mistakes text for structure.  A table, as the copy runs at every
+ * first hit of a term. */
+static const unsigned char ev_byte[256] = {
+#define R16(b) b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11, b + 12, b + 13, \
+	       b + 14, b + 15
+	0, 1, 2, 3, 4, 5, 6, 7, 8, ' ', ' ', 11, 12, ' ', 14, 15,
+	R16(16), 32, 33, 34, 35, 36, 37, 38, 39, '[', ']', 42, 43, 44, 45, 46, 47,
+	R16(48), R16(64), R16(80), R16(96), 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, '/', 125, 126, 127,
+	R16(128), R16(144), R16(160), R16(176), R16(192), R16(208), R16(224), R16(240)
+#undef R16
+};
+
+void eu_evidence_add(eu_buf *e, size_t mark, const char *s, size_t len, size_t max, const char *name, size_t nl)
 {
 	size_t show = len > max ? max : len;
 
 	/* Cut on a character boundary. */
 	while (show < len && show && ((unsigned char)s[show] & 0xc0) == 0x80)
 		show--;
-	/* One reservation and memcpy: this runs at every first hit of a term. */
 	eu_buf_reserve(e, show + nl + 5);
 	char *p = e->p + e->len;
-	if (e->len) {
+	if (e->len > mark) {
 		*p++ = ',';
 		*p++ = ' ';
 	}
-	memcpy(p, s, show);
-	/* The text is a piece of the record: its line breaks and TABs become
-	 * spaces, and the evidence's own separators are folded away, so that
-	 * a reader never mistakes text for structure. */
-	for (size_t i = 0; i < show; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (c < 0x0e && (c == '\n' || c == '\r' || c == '\t'))
-			p[i] = ' ';
-		else if (c == '(' || c == ')' || c == '|')
-			p[i] = c == '(' ? '[' : c == ')' ? ']' : '/';
-	}
+	for (size_t i = 0; i < show; i++)
+		p[i] = (char)ev_byte[(unsigned char)s[i]];
 	p += show;
 	*p++ = ' ';
 	*p++ = '(';
@@ -192,6 +223,11 @@ void eu_evidence_term(eu_buf *e, const char *s, size_t len, size_t max, const ch
 	*p++ = ')';
 	*p = '\0';
 	e->len = (size_t)(p - e->p);
+}
+
+void eu_evidence_term(eu_buf *e, const char *s, size_t len, size_t max, const char *name, size_t nl)
+{
+	eu_evidence_add(e, 0, s, len, max, name, nl);
 }
 
 void eu_evidence_begin(eu_evidence_it *it, const char *s, size_t len)

@@ -164,6 +164,36 @@ static void test_evidence(void **s)
 	eu_buf_free(&c);
 }
 
+/* A group written in place is the group written from its own buffer, and
+ * each byte of a term's text is kept but the six it must fold. */
+static void test_evidence_in_place(void **s)
+{
+	(void)s;
+	eu_buf a = EU_BUF_INIT, t = EU_BUF_INIT, b = EU_BUF_INIT;
+	eu_evidence_term(&t, "cobots", 6, 40, "summary", 7);
+	eu_evidence_term(&t, "Robotics\tand\nAI", 15, 40, "title", 5);
+	eu_evidence_group(&a, "G9", t.p, t.len);
+	eu_evidence_group(&a, "G3", "", 0);
+	size_t mark = eu_evidence_open(&b, "G9", 2);
+	eu_evidence_add(&b, mark, "cobots", 6, 40, "summary", 7);
+	eu_evidence_add(&b, mark, "Robotics\tand\nAI", 15, 40, "title", 5);
+	eu_evidence_open(&b, "G3", 2);
+	assert_string_equal(b.p, a.p);
+	assert_string_equal(b.p, "G9: cobots (summary), Robotics and AI (title) | G3: ");
+	for (int c = 1; c < 256; c++) {
+		char in[1] = {(char)c};
+		eu_buf e = EU_BUF_INIT;
+		eu_evidence_term(&e, in, 1, 40, "f", 1);
+		int want = c == '\t' || c == '\n' || c == '\r' ? ' ' : c == '(' ? '[' : c == ')' ? ']' : c == '|' ? '/' : c;
+		assert_int_equal((unsigned char)e.p[0], want);
+		assert_string_equal(e.p + 1, " (f)");
+		eu_buf_free(&e);
+	}
+	eu_buf_free(&a);
+	eu_buf_free(&t);
+	eu_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_strengths),
 		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_evidence_in_place),
 		cmocka_unit_test(test_warnings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

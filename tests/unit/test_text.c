@@ -63,6 +63,27 @@ static void test_amount(void **s)
 	eu_buf_addc(&b, '|');
 	eu_fmt_amount(&b, 2400000.5);
 	assert_string_equal(b.p, "1480000|160857.91|0.3|0|2400000.5");
+	/* Past the integer path, printf's: the largest double is 309 digits,
+	 * all of them written, none read past the buffer (a 64-byte one was,
+	 * for anything from 1e61 on). */
+	char big[EU_AMOUNT_MAX];
+	size_t n = eu_fmt_amount_to(big, 1.7976931348623157e308);
+	assert_int_equal(n, 309);
+	assert_int_equal(strlen(big), 309);
+	assert_memory_equal(big, "17976931348623157", 17);
+	n = eu_fmt_amount_to(big, -1e61);
+	assert_int_equal(n, 62);
+	assert_int_equal(strlen(big), 62);
+	assert_memory_equal(big, "-99999999999999980", 18);
+	assert_int_equal(eu_fmt_amount_to(big, 12345678901234.5), 16);
+	assert_string_equal(big, "12345678901234.5");
+	assert_int_equal(eu_fmt_amount_to(big, -2.25), 5);
+	assert_string_equal(big, "-2.25");
+	/* Halves of a cent round away from zero, as llround does. */
+	eu_fmt_amount_to(big, 0.125);
+	assert_string_equal(big, "0.13");
+	eu_fmt_amount_to(big, -0.125);
+	assert_string_equal(big, "-0.13");
 	eu_buf_free(&b);
 }
 

@@ -24,6 +24,10 @@ void eu_collapse_ws(eu_buf *out, const char *s, size_t len);
 /* Writes a plain decimal with up to two decimals and no trailing zeros
  * ("1480000", "160857.91"). */
 void eu_fmt_amount(eu_buf *out, double v);
+/* The same into out, NUL-terminated; returns its length.  DBL_MAX written
+ * out is 309 digits. */
+#define EU_AMOUNT_MAX 320
+size_t eu_fmt_amount_to(char out[EU_AMOUNT_MAX], double v);
 
 /* PCRE2 JIT compilation, unless $EUPRIO_NO_JIT is set (memcheck cannot
  * follow JIT code, so scripts/memcheck.sh runs the interpreter).  Returns

@@ -45,12 +45,19 @@ int eu_strength_next(eu_list_it *it, const char **id, size_t *idlen, double *v);
 /* The sum of the numbers (0 for an empty or unreadable list). */
 double eu_strength_sum(const char *s, size_t len);
 
-/* Evidence.  A writer starts a goal's group with eu_evidence_group, then
- * adds its terms; a term's text is cut to max bytes on a character
- * boundary, and TABs and line breaks in it become spaces. */
+/* Evidence.  A writer either collects a goal's terms with
+ * eu_evidence_term in a buffer of their own and adds them as its group
+ * with eu_evidence_group, or opens the group in place with
+ * eu_evidence_open and adds each term with eu_evidence_add, given the
+ * length open returned.  A term's text is cut to max bytes on a character
+ * boundary; TABs and line breaks in it become spaces, and the separators
+ * ( ) | become [ ] /. */
 void eu_evidence_group(eu_buf *b, const char *id, const char *terms, size_t tlen);
 void eu_evidence_term(eu_buf *terms, const char *text, size_t len, size_t max, const char *field,
 		      size_t flen);
+size_t eu_evidence_open(eu_buf *b, const char *id, size_t idlen);
+void eu_evidence_add(eu_buf *b, size_t mark, const char *text, size_t len, size_t max, const char *field,
+		     size_t flen);
 /* Reading evidence term by term: each with its goal id, text and field. */
 typedef struct eu_evidence_it {
 	const char *p, *end;

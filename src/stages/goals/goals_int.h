@@ -206,6 +206,7 @@ struct eu_goals {
 	char **ids;
 	size_t ngoals;
 	char *fields[MAX_FIELDS];
+	size_t flen[MAX_FIELDS];  /* strlen(fields[f]), for the evidence */
 	size_t nfields;
 	struct term *terms;
 	size_t nterms;

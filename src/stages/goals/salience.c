@@ -658,14 +658,12 @@ void goals_decide(struct acc *a, const char *const *text, const size_t *len, eu_
 				order[j] = order[j - 1];
 			order[j] = at;
 		}
-		eu_buf *ev = &a->ev[0];
-		eu_buf_clear(ev);
+		size_t mark = eu_evidence_open(&res->evidence, G->ids[g], strlen(G->ids[g]));
 		for (size_t q = 0; q < m; q++) {
 			const struct rhit *r = &a->hits[order[q]];
-			const char *name = G->fields[r->field];
-			eu_evidence_term(ev, text[r->field] + r->ms, r->me - r->ms, 40, name, strlen(name));
+			eu_evidence_add(&res->evidence, mark, text[r->field] + r->ms, r->me - r->ms, 40,
+					G->fields[r->field], G->flen[r->field]);
 		}
-		eu_evidence_group(&res->evidence, G->ids[g], ev->p, ev->len);
 	}
 	res->count = nc;
 	if (!nc && max > 0) {

@@ -89,9 +89,7 @@ int goals_excluded(const eu_goals *G, size_t k, const char *text, size_t len, si
  * evidence, as they stand in the text, short. */
 void goals_add_evidence(struct acc *a, const struct term *tm, size_t f, const char *s, size_t ms, size_t me)
 {
-	const char *name = a->G->fields[f];
-
-	eu_evidence_term(&a->ev[tm->goal], s + ms, me - ms, 40, name, strlen(name));
+	eu_evidence_term(&a->ev[tm->goal], s + ms, me - ms, 40, a->G->fields[f], a->G->flen[f]);
 }
 
 /* The record's tally by term, in term order whatever order the terms were

@@ -73,6 +73,7 @@ static long field_index(eu_goals *G, const char *name)
 	if (G->nfields == MAX_FIELDS)
 		return -1;
 	G->fields[G->nfields] = eu_xstrdup(name);
+	G->flen[G->nfields] = strlen(name);
 	return (long)G->nfields++;
 }
 
