@@ -32,6 +32,18 @@ void *eu_xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *eu_xzalloc_aligned(size_t align, size_t n)
+{
+	/* aligned_alloc wants a multiple of the alignment. */
+	size_t r = (n + align - 1) / align * align;
+	void *p = r >= n ? aligned_alloc(align, r ? r : align) : NULL;
+
+	if (!p)
+		oom(n);
+	memset(p, 0, r);
+	return p;
+}
+
 void *eu_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

@@ -35,6 +35,8 @@ void eu_buf_shrink(eu_buf *b, size_t keep);
 void *eu_xmalloc(size_t n);
 void *eu_xcalloc(size_t n, size_t size);
 void *eu_xrealloc(void *p, size_t n);
+/* n zeroed bytes at a multiple of align (a power of two), for free(). */
+void *eu_xzalloc_aligned(size_t align, size_t n);
 char *eu_xstrdup(const char *s);
 char *eu_xstrndup(const char *s, size_t n);
 

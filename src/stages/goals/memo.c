@@ -31,7 +31,7 @@
 
 struct memo *goals_memo_new(void)
 {
-	return eu_xcalloc(1, sizeof(struct memo));
+	return eu_xzalloc_aligned(64, sizeof(struct memo));
 }
 
 /* One boundary and its cuts, found as they are needed. */

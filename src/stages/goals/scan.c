@@ -268,6 +268,25 @@ static inline const struct memo_ent *memo_fast(const eu_goals *G, const struct f
 }
 #endif
 
+/* Can a term start at u[i]: its first byte, then prefilter_pass; in the
+ * common case, four ASCII bytes, without a branch on either answer. */
+static inline __attribute__((always_inline)) unsigned prefilter_bit(const struct fieldplan *fp,
+								     const unsigned char *u, size_t n, size_t i)
+{
+	const struct prefilter *pf = &fp->pre;
+	uint32_t w;
+
+	if (__builtin_expect(i + 4 <= n, 1)) {
+		memcpy(&w, u + i, 4);
+		if (__builtin_expect(!(w & 0x80808080u), 1)) {
+			uint32_t h = quad_hash(w);
+			unsigned quad = (unsigned)(pf->quad[h >> 6] >> (h & 63) & 1);
+			return (unsigned)(fp->first[u[i]] >= 0) & ((unsigned)pf->all[u[i]] | quad);
+		}
+	}
+	return fp->first[u[i]] >= 0 && prefilter_pass(pf, u, n, i);
+}
+
 /* A boundary of field f at i, a word start if word, that has passed the
  * prefilter: the terms that can start there are tried.  Kept out of line,
  * so the scan's loop stays small for the many boundaries that do not. */
@@ -314,6 +333,19 @@ static __attribute__((noinline)) int visit(struct acc *a, const struct fieldplan
 #define BLOCK32(wide, p, wm) ((void)(wide), block_words32(p, wm))
 #endif
 
+#ifdef __SSE2__
+/* BLOCK32 as one value, the bytes judged << 32 | the mask, for the scan's
+ * loop: with the masks stored through pointers, GCC kept them on the
+ * stack and read a 32-bit store back as 64 bits, a store-forwarding stall
+ * on every block. */
+static inline __attribute__((always_inline)) uint64_t block32(const unsigned char *p, const int wide)
+{
+	uint32_t wm;
+	unsigned q = BLOCK32(wide, p, &wm);
+	return (uint64_t)q << 32 | wm;
+}
+#endif
+
 /* The word-boundary scan of one field: see the top of this file.  The
  * boundaries are the field's start and where it changes between word and
  * other characters; 32 bytes are classed at once where the mask can, by
@@ -326,32 +358,38 @@ static inline __attribute__((always_inline)) int scan_body(struct acc *a, const 
 	size_t i = 0, plain_until = 0;
 	unsigned prev = 2;       /* the class before i: 2 at the start */
 #ifdef __SSE2__
-	uint32_t next_wm = 0;    /* the mask of the block at i, when next_ok */
+	uint64_t next = 0;       /* block32 of the block at i, when next_ok */
 	int next_ok = 0;
 #endif
 
 	while (i < n) {
 #ifdef __SSE2__
 		if (i >= plain_until && G->c3_letters) {
-			uint32_t wm, valid = ~0u;
-			unsigned q = 32;
+			uint32_t valid = ~0u;
+			uint64_t b;
 			if (next_ok) {
-				wm = next_wm;
+				b = next;
 			} else if (i + 32 <= n) {
-				q = BLOCK32(wide, u + i, &wm);
+				b = block32(u + i, wide);
 			} else {
 				/* The field's last bytes (a short field's all), padded
 				 * with NULs, which are not word characters. */
 				unsigned char tail[32] = {0};
 				memcpy(tail, u + i, n - i);
-				q = BLOCK32(wide, tail, &wm);
+				b = block32(tail, wide);
 				valid = (1u << (n - i)) - 1;
 			}
+			uint32_t wm = (uint32_t)b;
+			unsigned q = (unsigned)(b >> 32);
 			if (q == 32) {
 				/* The next block too, so that a word running into it
 				 * has its end known here; the loop takes it over. */
-				next_ok = i + 64 <= n && BLOCK32(wide, u + i + 32, &next_wm) == 32;
-				uint64_t both = wm | (next_ok ? (uint64_t)next_wm << 32 : 0);
+				next_ok = 0;
+				if (i + 64 <= n) {
+					next = block32(u + i + 32, wide);
+					next_ok = next >> 32 == 32;
+				}
+				uint64_t both = wm | (next_ok ? next << 32 : 0);
 				unsigned span = next_ok ? 64 : 32;
 				uint32_t bnd = (wm ^ (wm << 1 | (prev == 1))) & valid;
 				if (prev == 2)
@@ -360,11 +398,19 @@ static inline __attribute__((always_inline)) int scan_body(struct acc *a, const 
 				 * word starts can begin a match. */
 				if (!fp->nonword_first)
 					bnd &= wm;
+				/* First which boundaries the prefilter passes, without
+				 * a branch on its answer: about a third pass, in no
+				 * order a branch predictor learns, and the branch cost
+				 * more than the rest of the look-up. */
+				uint32_t go = 0;
 				while (bnd) {
 					unsigned p = (unsigned)__builtin_ctz(bnd);
 					bnd &= bnd - 1;
-					if (fp->first[u[i + p]] < 0 || !prefilter_pass(&fp->pre, u, n, i + p))
-						continue;
+					go |= (uint32_t)prefilter_bit(fp, u, n, i + p) << p;
+				}
+				while (go) {
+					unsigned p = (unsigned)__builtin_ctz(go);
+					go &= go - 1;
 					/* A word ending in these blocks: where, known here. */
 					uint64_t rest = ~both >> p;   /* 0: a word through both blocks */
 					unsigned word = wm >> p & 1, e = rest ? (unsigned)__builtin_ctzll(rest) : 64;
