@@ -425,6 +425,51 @@ static void test_memo_changes_nothing(void **s)
 	eu_goals_free(plain);
 }
 
+/* A memo entry holds MEMO_HITS goals' hits: where more goals match at one
+ * place, the place is matched whole, and every goal's hit is counted all
+ * the same.  Four to eight goals whose terms all match "robot", each text
+ * twice, so that the second round is answered from the memo where it can
+ * be. */
+static void test_memo_many_goals_at_one_place(void **s)
+{
+	(void)s;
+	for (int ng = 4; ng <= 8; ng++) {
+		char terms[1024] = "goal,weight,fields,pattern\n", path[300];
+		for (int g = 1; g <= ng; g++)
+			snprintf(terms + strlen(terms), sizeof terms - strlen(terms), "G%d,1,summary,\\brobot\\w*\n", g);
+		char *dir = mini_config(terms, "100000");
+		snprintf(path, sizeof path, "%s/goals.csv", dir);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs("id,name_da,name_en\n", f);
+		for (int g = 1; g <= ng; g++)
+			fprintf(f, "G%d,a,b\n", g);
+		fclose(f);
+		eu_goals *g = eu_goals_load(dir);
+		eu_goals *plain = load_without_memo(dir);
+		assert_non_null(g);
+		assert_non_null(plain);
+		const char *text = "A robot aims at robots. Robotter, robot; robot";
+		char *want = run_all(plain, text, strlen(text));
+		char at[32];
+		for (int q = 1; q <= ng; q++) {
+			snprintf(at, sizeof at, "G%d summary@2+5:", q);
+			if (!strstr(want, at))
+				fail_msg("%d goals: no %s in %s", ng, at, want);
+		}
+		for (int round = 0; round < 2; round++) {
+			char *got = run_all(g, text, strlen(text));
+			if (strcmp(got, want) != 0)
+				fail_msg("%d goals, round %d:\nmemo:  %s\nplain: %s", ng, round, got, want);
+			free(got);
+		}
+		free(want);
+		eu_goals_free(g);
+		eu_goals_free(plain);
+		rm_config(dir);
+	}
+}
+
 /* A term that looks behind its start is never answered from the memo:
  * "omstilling" after "grøn " and after "blå " have the same text from the
  * boundary on, and a nested look-behind sees two characters back though
@@ -701,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_bad_pattern_names_line_and_offset),
 		cmocka_unit_test(test_match_limit_rejects),
 		cmocka_unit_test(test_memo_changes_nothing),
+		cmocka_unit_test(test_memo_many_goals_at_one_place),
 		cmocka_unit_test(test_memo_and_look_behind),
 		cmocka_unit_test(test_memo_term_of_several_words),
 		cmocka_unit_test(test_prefilter_letter_case),
