@@ -333,7 +333,15 @@ mkdir -- "$tmp" 2>/dev/null || no_room
 	echo "euprio-nightly run $runid $started today=$today config=${EUPRIO_CONFIG:-(installed)}"
 	echo "input: $(shown "$input")  output: $(shown "$output")"
 } 2>/dev/null >"$logf" || no_room
-trap 'rm -rf -- "$tmp"' EXIT
+# The work folder goes by a rename first.  rm removes a folder a file at a
+# time, and a run killed meanwhile left a work folder that had lost its
+# row.published: the next run took it for one killed before publishing and
+# wrote a second, wrong row.  A .euprio-gone folder the next run only removes.
+drop_work() {
+	gone=$output/.euprio-gone.${tmp##*/.euprio-run.}
+	if mv -T -- "$tmp" "$gone" 2>/dev/null; then rm -rf -- "$gone"; else rm -rf -- "$tmp"; fi
+}
+trap drop_work EXIT
 for s in HUP INT TERM; do trap "on_signal $s" "$s"; done
 
 # Links a killed run made for a day it never published lead nowhere: gone.
@@ -586,6 +594,11 @@ for w in "$output"/.euprio-run.*; do
 			echo "found the work folder of run $wid ($wdate): $wnote; its row and log are written now" >>"$logf"
 		fi
 	fi
+	rm -rf -- "$w"
+done
+# Work folders of runs that had ended, killed while they were removed.
+for w in "$output"/.euprio-gone.*; do
+	[ -e "$w" ] || [ -L "$w" ] || continue
 	rm -rf -- "$w"
 done
 drop_dead_links

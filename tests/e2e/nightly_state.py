@@ -66,7 +66,7 @@ def state(out):
                 lines.append(f"{rel}\t{home_day(full)}\tunreadable: {e}")
 
     for name in sorted(os.listdir(out)):
-        if name in IGNORED or name.startswith(".euprio-run."):
+        if name in IGNORED or name.startswith((".euprio-run.", ".euprio-gone.")):
             continue
         walk(name)
     return lines

@@ -45,7 +45,7 @@ print("\n".join(sorted(r["id"] for f in sys.argv[1:] for r in csv.DictReader(ope
 # which a container's first process may never be).
 running() { ps -o stat=,pid=,args= -s "$1" | grep -v '^Z' || true; }
 no_workdir() {
-	if ls -a "$1" | grep -q '^\.euprio-run'; then fail "$2: a work folder was left behind"; else pass; fi
+	if ls -a "$1" | grep -q '^\.euprio-\(run\|gone\)'; then fail "$2: a work folder was left behind"; else pass; fi
 }
 # modes OUT: outputs name people: every file 0640, every folder 0750.
 modes() {
@@ -225,6 +225,22 @@ tail -n 2 "$out/history.csv" | head -n 1 | grep -q '^2025-03-03,.*,4,"killed bef
 contains "$out/log/euprio-2025-03-03.log" "killed before publishing (SIGKILL, a crash or a power cut); nothing published; found by the run of" "the killed run's log"
 contains "$out/log/euprio-2025-03-03.log" "found the work folder of run" "the run says what it found"
 consistent "$out" "after recovery" --tidy
+$STATE state "$out" >"$T/y.state"
+cp "$out/history.csv" "$T/y.history"
+
+# ---- A run that ended, killed while its work folder was being removed
+# (CI's fault loop caught one: rm had taken row.published, and the next run
+# wrote a second row saying nothing was published).  The folder is renamed
+# before it is removed: what is left is only removed, and no row is added.
+gone="$out/.euprio-gone.2025-03-03.20250303T010203-4242"
+mkdir -p "$gone/day" && echo partial >"$gone/log"
+n0=$(wc -l <"$out/history.csv")
+expect_status 1 euprio-nightly -i "$T/in" -o "$out" --today 2025-03-03
+[ ! -e "$gone" ] && pass || fail "a .euprio-gone folder outlived the next run"
+[ "$(wc -l <"$out/history.csv")" = $((n0 + 1)) ] && pass || fail "rows after a .euprio-gone folder: $(tail -n 3 "$out/history.csv")"
+last_row "$out" | grep -q '^2025-03-03,.*,1,' && pass || fail "the run's own row: $(last_row "$out")"
+no_workdir "$out" "run after a .euprio-gone folder"
+consistent "$out" "after a .euprio-gone folder" --tidy
 $STATE state "$out" >"$T/y.state"
 cp "$out/history.csv" "$T/y.history"
 

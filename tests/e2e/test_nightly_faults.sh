@@ -125,7 +125,7 @@ while [ "$i" -lt "$trials" ]; do
 	[ "$st2" = 1 ] && pass || fail "$label: the next run exited $st2: $(cat "$T/run.err")"
 	$STATE state "$W" --check --tidy >"$T/W.state" 2>"$T/faults" && pass || fail "$label: not tidy after the next run: $(cat "$T/faults")"
 	same "$T/W.state" "$T/R.state" "$label: the next run's day"
-	ls -a "$W" | grep -q '^\.euprio-run\.' && fail "$label: a work folder outlived the next run" || pass
+	ls -a "$W" | grep -q '^\.euprio-\(run\|gone\)\.' && fail "$label: a work folder outlived the next run" || pass
 	newrows=$(($(nrows "$W") - yrows))
 	if [ "$left" = yes ] || [ "$killrows" = 1 ]; then want=2; else want=1; fi
 	[ "$newrows" = "$want" ] && pass || fail "$label: $newrows new rows after the next run, expected $want: $(tail -n 3 "$W/history.csv")"
@@ -255,6 +255,7 @@ cat >"$T/traps" <<'X'
 4 days a folder:rm -f days; mkdir days
 4 view missing:rm -rf "$(readlink days)"
 1 work folder link:ln -s "$T/victimdir" .euprio-run.AAAAAA
+1 gone folder link:ln -s "$T/victimdir" .euprio-gone.AAAAAA
 1 latest link:rm -f candidates-latest.csv; ln -s "$T/victim" candidates-latest.csv
 1 dated link:ln -s "$T/victim" candidates-2025-03-03.xlsx
 4 view link:ln -s "$T/victimdir" .euprio-data/view.evil; rm days; ln -s .euprio-data/view.evil days
