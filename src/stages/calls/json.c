@@ -554,6 +554,15 @@ static void json_error(struct jr *r, unsigned long long pos, long line, const ch
 		r->search_from = r->value_pos + 1;
 		if (r->units && (was_open || r->search_from <= r->unit_pos))
 			r->search_from = r->unit_pos + 1;
+		/* And never further back than the reader keeps whatever its
+		 * reads were (piece()): the last HIST bytes before the error, in
+		 * an open topic HIST + calls.max_text_bytes.  Further back, a
+		 * topic start would be found in one read of the whole input and
+		 * missed in reads of a few hundred bytes (fuzz_calls found one
+		 * 1,060 bytes back, swallowed by a broken string). */
+		unsigned long long back = HIST + (was_open ? r->C->max_text : 0);
+		if (pos > back && r->search_from < pos - back)
+			r->search_from = pos - back;
 		if (r->search_from < r->keep_pos)
 			r->search_from = r->keep_pos;
 	}
