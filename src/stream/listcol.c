@@ -38,18 +38,35 @@ static int next_run(eu_list_it *it, const char *sep, size_t sep_len, const char 
 	return 0;
 }
 
-void eu_list_add(eu_buf *b, const char *item, size_t len)
+/* Appends sep (when b holds something already) and the parts, with one
+ * reservation: the writers run once per goal of every record. */
+struct part {
+	const char *p;
+	size_t n;
+};
+
+static void add_parts(eu_buf *b, const char *sep, size_t seplen, const struct part *part, size_t nparts)
 {
-	/* One reservation and copy: the writers run once per goal of every
-	 * record. */
-	eu_buf_reserve(b, len + 1);
+	size_t need = seplen;
+	for (size_t k = 0; k < nparts; k++)
+		need += part[k].n;
+	eu_buf_reserve(b, need);
 	char *p = b->p + b->len;
-	if (b->len)
-		*p++ = ';';
-	memcpy(p, item, len);
-	p += len;
+	if (b->len) {
+		memcpy(p, sep, seplen);
+		p += seplen;
+	}
+	for (size_t k = 0; k < nparts; k++) {
+		memcpy(p, part[k].p, part[k].n);
+		p += part[k].n;
+	}
 	*p = '\0';
 	b->len = (size_t)(p - b->p);
+}
+
+void eu_list_add(eu_buf *b, const char *item, size_t len)
+{
+	add_parts(b, ";", 1, &(struct part){item, len}, 1);
 }
 
 int eu_list_next(eu_list_it *it, const char **item, size_t *len)
@@ -118,17 +135,9 @@ int eu_names_next(eu_list_it *it, const char **name, size_t *len)
 void eu_strength_add(eu_buf *b, const char *id, double v)
 {
 	char num[EU_AMOUNT_MAX];
-	size_t il = strlen(id), nl = eu_fmt_amount_to(num, v);
+	size_t nl = eu_fmt_amount_to(num, v);
 
-	eu_buf_reserve(b, il + nl + 2);
-	char *p = b->p + b->len;
-	if (b->len)
-		*p++ = ';';
-	memcpy(p, id, il);
-	p += il;
-	*p++ = ':';
-	memcpy(p, num, nl + 1);
-	b->len = (size_t)(p + nl - b->p);
+	add_parts(b, ";", 1, (struct part[]){{id, strlen(id)}, {":", 1}, {num, nl}}, 3);
 }
 
 int eu_strength_next(eu_list_it *it, const char **id, size_t *idlen, double *v)
@@ -165,18 +174,7 @@ double eu_strength_sum(const char *s, size_t len)
 
 size_t eu_evidence_open(eu_buf *b, const char *id, size_t idlen)
 {
-	eu_buf_reserve(b, idlen + 5);
-	char *p = b->p + b->len;
-	if (b->len) {
-		memcpy(p, " | ", 3);
-		p += 3;
-	}
-	memcpy(p, id, idlen);
-	p += idlen;
-	*p++ = ':';
-	*p++ = ' ';
-	*p = '\0';
-	b->len = (size_t)(p - b->p);
+	add_parts(b, " | ", 3, (struct part[]){{id, idlen}, {": ", 2}}, 2);
 	return b->len;
 }
 

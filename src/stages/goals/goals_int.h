@@ -340,15 +340,15 @@ static inline uint32_t quad_hash(uint32_t w)
 static inline __attribute__((always_inline)) int prefilter_pass(const struct prefilter *pf, const unsigned char *u,
 								  size_t n, size_t i)
 {
-	/* Four ASCII bytes, the common case: one look-up. */
-	if (i + 4 <= n) {
+	/* Four ASCII bytes, the common case: one look-up, and no branch on
+	 * its answer (the scan passes about a third of its word starts, in
+	 * no order a branch predictor learns). */
+	if (__builtin_expect(i + 4 <= n, 1)) {
 		uint32_t w;
 		memcpy(&w, u + i, 4);
-		if (!(w & 0x80808080u)) {
-			if (pf->all[u[i]])
-				return 1;
+		if (__builtin_expect(!(w & 0x80808080u), 1)) {
 			uint32_t h = quad_hash(w);
-			return (int)(pf->quad[h >> 6] >> (h & 63) & 1);
+			return (int)((unsigned)pf->all[u[i]] | (unsigned)(pf->quad[h >> 6] >> (h & 63) & 1));
 		}
 	}
 	/* Otherwise level by level. */

@@ -109,25 +109,25 @@ static unsigned block_words(const unsigned char *p, unsigned *wm)
 	return 16;
 }
 
-/* block_words for 32 bytes: the scan's loop then runs half as often. */
-static inline __attribute__((always_inline)) unsigned block_words32(const unsigned char *p, uint32_t *wm)
+/* block_words for 32 bytes, the scan's loop then runs half as often, as
+ * one value: the bytes judged << 32 | their mask.  Through pointers, GCC
+ * kept the masks on the stack and read a 32-bit store back as 64 bits, a
+ * store-forwarding stall on every block. */
+static inline __attribute__((always_inline)) uint64_t block_words32(const unsigned char *p)
 {
 	unsigned lo, hi, q = block_words(p, &lo);
 
-	if (q < 16) {
-		*wm = lo;
-		return q;
-	}
+	if (q < 16)
+		return (uint64_t)q << 32 | lo;
 	q = block_words(p + 16, &hi);
-	*wm = lo | hi << 16;
-	return 16 + q;
+	return (uint64_t)(16 + q) << 32 | (lo | hi << 16);
 }
 #endif
 
 #ifdef EU_AVX2
 /* block_words32 in one pass.  It also judges a C3 at byte 15 whose second
  * byte is at 16, which the two halves cannot; either answer is right. */
-__attribute__((target("avx2"))) static inline unsigned block_words32_avx2(const unsigned char *p, uint32_t *wm)
+__attribute__((target("avx2"))) static inline uint64_t block_words32_avx2(const unsigned char *p)
 {
 	__m256i v = _mm256_loadu_si256((const __m256i *)p);
 	__m256i low = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
@@ -152,12 +152,10 @@ __attribute__((target("avx2"))) static inline unsigned block_words32_avx2(const 
 		m |= pair & ~(nonletter | nonletter >> 1);
 		if (bad) {
 			unsigned q = (unsigned)__builtin_ctz(bad);
-			*wm = m & ((1u << q) - 1);
-			return q;
+			return (uint64_t)q << 32 | (m & ((1u << q) - 1));
 		}
 	}
-	*wm = m;
-	return 32;
+	return (uint64_t)32 << 32 | m;
 }
 #endif
 
@@ -268,23 +266,12 @@ static inline const struct memo_ent *memo_fast(const eu_goals *G, const struct f
 }
 #endif
 
-/* Can a term start at u[i]: its first byte, then prefilter_pass; in the
- * common case, four ASCII bytes, without a branch on either answer. */
+/* Can a term start at u[i]: its first byte, then the prefilter, without
+ * a branch on either answer in the common case. */
 static inline __attribute__((always_inline)) unsigned prefilter_bit(const struct fieldplan *fp,
 								     const unsigned char *u, size_t n, size_t i)
 {
-	const struct prefilter *pf = &fp->pre;
-	uint32_t w;
-
-	if (__builtin_expect(i + 4 <= n, 1)) {
-		memcpy(&w, u + i, 4);
-		if (__builtin_expect(!(w & 0x80808080u), 1)) {
-			uint32_t h = quad_hash(w);
-			unsigned quad = (unsigned)(pf->quad[h >> 6] >> (h & 63) & 1);
-			return (unsigned)(fp->first[u[i]] >= 0) & ((unsigned)pf->all[u[i]] | quad);
-		}
-	}
-	return fp->first[u[i]] >= 0 && prefilter_pass(pf, u, n, i);
+	return (unsigned)(fp->first[u[i]] >= 0) & (unsigned)prefilter_pass(&fp->pre, u, n, i);
 }
 
 /* A boundary of field f at i, a word start if word, that has passed the
@@ -328,22 +315,9 @@ static __attribute__((noinline)) int visit(struct acc *a, const struct fieldplan
 }
 
 #ifdef EU_AVX2
-#define BLOCK32(wide, p, wm) ((wide) ? block_words32_avx2(p, wm) : block_words32(p, wm))
+#define BLOCK32(wide, p) ((wide) ? block_words32_avx2(p) : block_words32(p))
 #else
-#define BLOCK32(wide, p, wm) ((void)(wide), block_words32(p, wm))
-#endif
-
-#ifdef __SSE2__
-/* BLOCK32 as one value, the bytes judged << 32 | the mask, for the scan's
- * loop: with the masks stored through pointers, GCC kept them on the
- * stack and read a 32-bit store back as 64 bits, a store-forwarding stall
- * on every block. */
-static inline __attribute__((always_inline)) uint64_t block32(const unsigned char *p, const int wide)
-{
-	uint32_t wm;
-	unsigned q = BLOCK32(wide, p, &wm);
-	return (uint64_t)q << 32 | wm;
-}
+#define BLOCK32(wide, p) ((void)(wide), block_words32(p))
 #endif
 
 /* The word-boundary scan of one field: see the top of this file.  The
@@ -358,7 +332,7 @@ static inline __attribute__((always_inline)) int scan_body(struct acc *a, const 
 	size_t i = 0, plain_until = 0;
 	unsigned prev = 2;       /* the class before i: 2 at the start */
 #ifdef __SSE2__
-	uint64_t next = 0;       /* block32 of the block at i, when next_ok */
+	uint64_t next = 0;       /* BLOCK32 of the block at i, when next_ok */
 	int next_ok = 0;
 #endif
 
@@ -370,13 +344,13 @@ static inline __attribute__((always_inline)) int scan_body(struct acc *a, const 
 			if (next_ok) {
 				b = next;
 			} else if (i + 32 <= n) {
-				b = block32(u + i, wide);
+				b = BLOCK32(wide, u + i);
 			} else {
 				/* The field's last bytes (a short field's all), padded
 				 * with NULs, which are not word characters. */
 				unsigned char tail[32] = {0};
 				memcpy(tail, u + i, n - i);
-				b = block32(tail, wide);
+				b = BLOCK32(wide, tail);
 				valid = (1u << (n - i)) - 1;
 			}
 			uint32_t wm = (uint32_t)b;
@@ -386,7 +360,7 @@ static inline __attribute__((always_inline)) int scan_body(struct acc *a, const 
 				 * has its end known here; the loop takes it over. */
 				next_ok = 0;
 				if (i + 64 <= n) {
-					next = block32(u + i + 32, wide);
+					next = BLOCK32(wide, u + i + 32);
 					next_ok = next >> 32 == 32;
 				}
 				uint64_t both = wm | (next_ok ? next << 32 : 0);
